@@ -1,0 +1,89 @@
+namespace WeChatHandlers;
+
+/// <summary>When WeChat is answered relative to the handler run.</summary>
+public enum WeChatAckMode
+{
+    /// <summary>Use the endpoint's configured default.</summary>
+    Default = 0,
+
+    /// <summary>Answer after the handler finishes, or when the deadline passes (the handler then continues in the background).</summary>
+    AfterHandler = 1,
+
+    /// <summary>Answer <c>success</c> at once and run the handler on the bounded background queue.</summary>
+    Immediately = 2,
+}
+
+/// <summary>Base class of the handler attributes. The source generator reads them at build time.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public abstract class WeChatHandlerAttribute : Attribute
+{
+    private protected WeChatHandlerAttribute()
+    {
+    }
+
+    /// <summary>When WeChat is answered for messages routed to this handler.</summary>
+    public WeChatAckMode Ack { get; set; }
+}
+
+/// <summary>
+/// Handles text messages. Without arguments it takes any text not claimed by a more specific handler;
+/// with a text it matches exactly; with <see cref="Prefix"/> it matches a prefix; with <see cref="Pattern"/> a regular expression.
+/// Precedence: exact, then the longest prefix, then patterns in declaration order, then the catch-all.
+/// </summary>
+public sealed class OnTextAttribute : WeChatHandlerAttribute
+{
+    /// <summary>Handles any text message not claimed by a more specific text handler.</summary>
+    public OnTextAttribute()
+    {
+    }
+
+    /// <summary>Handles text messages whose content equals <paramref name="exact"/> (ordinal).</summary>
+    public OnTextAttribute(string exact) => Exact = exact;
+
+    /// <summary>The exact content to match (ordinal), or <see langword="null"/>.</summary>
+    public string? Exact { get; }
+
+    /// <summary>A content prefix to match (ordinal). The longest matching prefix wins.</summary>
+    public string? Prefix { get; set; }
+
+    /// <summary>A .NET regular expression the content must match. Patterns are tried in declaration order.</summary>
+    public string? Pattern { get; set; }
+}
+
+/// <summary>Handles image messages (<c>MsgType</c> <c>image</c>).</summary>
+public sealed class OnImageAttribute : WeChatHandlerAttribute
+{
+}
+
+/// <summary>Handles mini program card messages (<c>MsgType</c> <c>miniprogrampage</c>).</summary>
+public sealed class OnMiniProgramPageAttribute : WeChatHandlerAttribute
+{
+}
+
+/// <summary>Handles events (<c>MsgType</c> <c>event</c>) with the given <c>Event</c> name, e.g. <c>user_enter_tempsession</c>.</summary>
+public sealed class OnEventAttribute : WeChatHandlerAttribute
+{
+    /// <summary>Handles the event named <paramref name="eventName"/> (ordinal).</summary>
+    public OnEventAttribute(string eventName) => EventName = eventName;
+
+    /// <summary>The <c>Event</c> value to match.</summary>
+    public string EventName { get; }
+}
+
+/// <summary>
+/// Handles any message of the given <c>MsgType</c> that no more specific handler claims
+/// (for example <c>voice</c>, a future type, or <c>event</c> for every event without an <see cref="OnEventAttribute"/> handler).
+/// </summary>
+public sealed class OnMessageAttribute : WeChatHandlerAttribute
+{
+    /// <summary>Handles messages whose <c>MsgType</c> equals <paramref name="msgType"/> (ordinal).</summary>
+    public OnMessageAttribute(string msgType) => MsgType = msgType;
+
+    /// <summary>The <c>MsgType</c> value to match.</summary>
+    public string MsgType { get; }
+}
+
+/// <summary>The fallback for every message no other handler claims. At most one per assembly.</summary>
+public sealed class OnUnhandledAttribute : WeChatHandlerAttribute
+{
+}

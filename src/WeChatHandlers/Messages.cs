@@ -1,0 +1,242 @@
+using WeChatHandlers.Payloads;
+
+namespace WeChatHandlers;
+
+/// <summary>A text message (<c>MsgType</c> <c>text</c>).</summary>
+/// <remarks>A value type: binding it allocates only its strings.</remarks>
+public readonly struct TextMessage
+{
+    /// <summary>The mini program's original id (<c>gh_…</c>).</summary>
+    public string ToUserName { get; init; }
+
+    /// <summary>The user's OpenID.</summary>
+    public string FromUserName { get; init; }
+
+    /// <summary>Unix seconds.</summary>
+    public long CreateTime { get; init; }
+
+    /// <summary>The text the user sent.</summary>
+    public string Content { get; init; }
+
+    /// <summary>The message id.</summary>
+    public long MsgId { get; init; }
+
+    /// <summary>Binds a text message from a scanned payload.</summary>
+    public static TextMessage FromPayload(in WeChatPayload payload) => FromPayload(payload, payload.GetString(WeChatField.Content));
+
+    /// <summary>Binds a text message whose content was already read (by a pattern match).</summary>
+    public static TextMessage FromPayload(in WeChatPayload payload, string content) => new()
+    {
+        ToUserName = payload.GetString(WeChatField.ToUserName),
+        FromUserName = payload.GetString(WeChatField.FromUserName),
+        CreateTime = payload.GetInt64(WeChatField.CreateTime),
+        Content = content,
+        MsgId = payload.GetInt64(WeChatField.MsgId),
+    };
+}
+
+/// <summary>An image message (<c>MsgType</c> <c>image</c>).</summary>
+public readonly struct ImageMessage
+{
+    /// <summary>The mini program's original id (<c>gh_…</c>).</summary>
+    public string ToUserName { get; init; }
+
+    /// <summary>The user's OpenID.</summary>
+    public string FromUserName { get; init; }
+
+    /// <summary>Unix seconds.</summary>
+    public long CreateTime { get; init; }
+
+    /// <summary>A system-generated URL of the image.</summary>
+    public string PicUrl { get; init; }
+
+    /// <summary>The temporary media id; fetch the bytes through the media API.</summary>
+    public string MediaId { get; init; }
+
+    /// <summary>The message id.</summary>
+    public long MsgId { get; init; }
+
+    /// <summary>Binds an image message from a scanned payload.</summary>
+    public static ImageMessage FromPayload(in WeChatPayload payload) => new()
+    {
+        ToUserName = payload.GetString(WeChatField.ToUserName),
+        FromUserName = payload.GetString(WeChatField.FromUserName),
+        CreateTime = payload.GetInt64(WeChatField.CreateTime),
+        PicUrl = payload.GetString(WeChatField.PicUrl),
+        MediaId = payload.GetString(WeChatField.MediaId),
+        MsgId = payload.GetInt64(WeChatField.MsgId),
+    };
+}
+
+/// <summary>A mini program card message (<c>MsgType</c> <c>miniprogrampage</c>).</summary>
+public readonly struct MiniProgramPageMessage
+{
+    /// <summary>The mini program's original id (<c>gh_…</c>).</summary>
+    public string ToUserName { get; init; }
+
+    /// <summary>The user's OpenID.</summary>
+    public string FromUserName { get; init; }
+
+    /// <summary>Unix seconds.</summary>
+    public long CreateTime { get; init; }
+
+    /// <summary>The message id.</summary>
+    public long MsgId { get; init; }
+
+    /// <summary>The card's title.</summary>
+    public string Title { get; init; }
+
+    /// <summary>The AppId of the mini program on the card.</summary>
+    public string AppId { get; init; }
+
+    /// <summary>The page path on the card.</summary>
+    public string PagePath { get; init; }
+
+    /// <summary>A temporary CDN URL of the cover (may be empty).</summary>
+    public string ThumbUrl { get; init; }
+
+    /// <summary>The temporary media id of the cover (may be empty).</summary>
+    public string ThumbMediaId { get; init; }
+
+    /// <summary>Binds a mini program card message from a scanned payload.</summary>
+    public static MiniProgramPageMessage FromPayload(in WeChatPayload payload) => new()
+    {
+        ToUserName = payload.GetString(WeChatField.ToUserName),
+        FromUserName = payload.GetString(WeChatField.FromUserName),
+        CreateTime = payload.GetInt64(WeChatField.CreateTime),
+        MsgId = payload.GetInt64(WeChatField.MsgId),
+        Title = payload.GetString(WeChatField.Title),
+        AppId = payload.GetString(WeChatField.AppId),
+        PagePath = payload.GetString(WeChatField.PagePath),
+        ThumbUrl = payload.GetString(WeChatField.ThumbUrl),
+        ThumbMediaId = payload.GetString(WeChatField.ThumbMediaId),
+    };
+}
+
+/// <summary>The <c>user_enter_tempsession</c> event: the user opened the customer-service session.</summary>
+public readonly struct UserEnterTempSessionEvent
+{
+    /// <summary>The mini program's original id (<c>gh_…</c>).</summary>
+    public string ToUserName { get; init; }
+
+    /// <summary>The user's OpenID.</summary>
+    public string FromUserName { get; init; }
+
+    /// <summary>Unix seconds.</summary>
+    public long CreateTime { get; init; }
+
+    /// <summary>The <c>session-from</c> attribute of the contact button.</summary>
+    public string SessionFrom { get; init; }
+
+    /// <summary>Binds the event from a scanned payload.</summary>
+    public static UserEnterTempSessionEvent FromPayload(in WeChatPayload payload) => new()
+    {
+        ToUserName = payload.GetString(WeChatField.ToUserName),
+        FromUserName = payload.GetString(WeChatField.FromUserName),
+        CreateTime = payload.GetInt64(WeChatField.CreateTime),
+        SessionFrom = payload.GetString(WeChatField.SessionFrom),
+    };
+}
+
+/// <summary>Any event (<c>MsgType</c> <c>event</c>); other fields through <see cref="GetField(string)"/>.</summary>
+public readonly struct WeChatEvent
+{
+    private readonly ReadOnlyMemory<byte> _data;
+    private readonly WeChatFormat _format;
+
+    private WeChatEvent(ReadOnlyMemory<byte> data, WeChatFormat format)
+    {
+        _data = data;
+        _format = format;
+        ToUserName = FromUserName = Event = string.Empty;
+    }
+
+    /// <summary>The mini program's original id (<c>gh_…</c>).</summary>
+    public string ToUserName { get; init; }
+
+    /// <summary>The user's OpenID (for platform events, the push-service account).</summary>
+    public string FromUserName { get; init; }
+
+    /// <summary>Unix seconds.</summary>
+    public long CreateTime { get; init; }
+
+    /// <summary>The event name.</summary>
+    public string Event { get; init; }
+
+    /// <summary>
+    /// Any other top-level field by its wire name (ordinal): text decoded, numbers as text, nested markup raw.
+    /// <see langword="null"/> when absent. Reads the payload, which is valid while the handler runs.
+    /// </summary>
+    public string? GetField(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return WeChatPayload.GetField(_data, _format, name);
+    }
+
+    /// <summary>Binds the event from a scanned payload.</summary>
+    public static WeChatEvent FromPayload(in WeChatPayload payload) => FromPayload(payload, payload.GetString(WeChatField.Event));
+
+    /// <summary>Binds the event with an event name already known (a matched route), avoiding its allocation.</summary>
+    public static WeChatEvent FromPayload(in WeChatPayload payload, string eventName) => new(payload.Data, payload.Format)
+    {
+        ToUserName = payload.GetString(WeChatField.ToUserName),
+        FromUserName = payload.GetString(WeChatField.FromUserName),
+        CreateTime = payload.GetInt64(WeChatField.CreateTime),
+        Event = eventName,
+    };
+}
+
+/// <summary>Any message or event; other fields through <see cref="GetField(string)"/>.</summary>
+public readonly struct WeChatMessage
+{
+    private readonly ReadOnlyMemory<byte> _data;
+    private readonly WeChatFormat _format;
+
+    private WeChatMessage(ReadOnlyMemory<byte> data, WeChatFormat format)
+    {
+        _data = data;
+        _format = format;
+        ToUserName = FromUserName = MsgType = string.Empty;
+    }
+
+    /// <summary>The mini program's original id (<c>gh_…</c>).</summary>
+    public string ToUserName { get; init; }
+
+    /// <summary>The user's OpenID.</summary>
+    public string FromUserName { get; init; }
+
+    /// <summary>Unix seconds.</summary>
+    public long CreateTime { get; init; }
+
+    /// <summary>The message type (<c>text</c>, <c>image</c>, <c>event</c>, …).</summary>
+    public string MsgType { get; init; }
+
+    /// <summary>
+    /// Any other top-level field by its wire name (ordinal): text decoded, numbers as text, nested markup raw.
+    /// <see langword="null"/> when absent. Reads the payload, which is valid while the handler runs.
+    /// </summary>
+    public string? GetField(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return WeChatPayload.GetField(_data, _format, name);
+    }
+
+    /// <summary>Binds the message from a scanned payload.</summary>
+    public static WeChatMessage FromPayload(in WeChatPayload payload) => FromPayload(payload, KnownMsgType(payload));
+
+    /// <summary>Binds the message with a message type already known (a matched route), avoiding its allocation.</summary>
+    public static WeChatMessage FromPayload(in WeChatPayload payload, string msgType) => new(payload.Data, payload.Format)
+    {
+        ToUserName = payload.GetString(WeChatField.ToUserName),
+        FromUserName = payload.GetString(WeChatField.FromUserName),
+        CreateTime = payload.GetInt64(WeChatField.CreateTime),
+        MsgType = msgType,
+    };
+
+    private static string KnownMsgType(in WeChatPayload payload) =>
+        payload.ValueEquals(WeChatField.MsgType, "text"u8) ? "text"
+        : payload.ValueEquals(WeChatField.MsgType, "event"u8) ? "event"
+        : payload.ValueEquals(WeChatField.MsgType, "image"u8) ? "image"
+        : payload.ValueEquals(WeChatField.MsgType, "miniprogrampage"u8) ? "miniprogrampage"
+        : payload.GetString(WeChatField.MsgType);
+}

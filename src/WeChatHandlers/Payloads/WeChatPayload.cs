@@ -1,0 +1,316 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace WeChatHandlers.Payloads;
+
+/// <summary>
+/// One plaintext push, scanned once: a table of top-level field slices over the payload bytes.
+/// A value type that holds no managed memory of its own; strings are created only when asked for.
+/// The payload bytes must stay unchanged while the value is in use.
+/// </summary>
+public readonly struct WeChatPayload
+{
+    private readonly FieldTable _fields;
+
+    private WeChatPayload(ReadOnlyMemory<byte> data, WeChatFormat format, in FieldTable fields)
+    {
+        Data = data;
+        Format = format;
+        _fields = fields;
+    }
+
+    /// <summary>The plaintext payload bytes (UTF-8).</summary>
+    public ReadOnlyMemory<byte> Data { get; }
+
+    /// <summary>The payload's format.</summary>
+    public WeChatFormat Format { get; }
+
+    /// <summary>
+    /// Scans <paramref name="utf8"/> (XML or JSON, sniffed from the first non-whitespace byte after an optional BOM).
+    /// </summary>
+    /// <exception cref="WeChatPayloadException">The payload is malformed; the message says what and where.</exception>
+    public static WeChatPayload Parse(ReadOnlyMemory<byte> utf8)
+    {
+        var span = utf8.Span;
+        var format = DetectFormat(span, out int start);
+        if (!System.Text.Unicode.Utf8.IsValid(span))
+        {
+            throw new WeChatPayloadException("The payload is not valid UTF-8", InvalidUtf8Offset(span));
+        }
+
+        var table = default(FieldTable);
+        if (format == WeChatFormat.Xml)
+        {
+            XmlPayloadReader.Scan(span, start, ref table);
+        }
+        else
+        {
+            JsonPayloadReader.Scan(span, start, ref table);
+        }
+
+        var payload = new WeChatPayload(utf8, format, table);
+        payload.ValidateInteger(WeChatField.CreateTime);
+        payload.ValidateInteger(WeChatField.MsgId);
+        return payload;
+    }
+
+    /// <summary>Sniffs the format: <c>&lt;</c> means XML, <c>{</c> means JSON, after an optional UTF-8 BOM and whitespace.</summary>
+    /// <exception cref="WeChatPayloadException">The payload is empty or starts with anything else.</exception>
+    public static WeChatFormat DetectFormat(ReadOnlySpan<byte> utf8) => DetectFormat(utf8, out _);
+
+    private static WeChatFormat DetectFormat(ReadOnlySpan<byte> utf8, out int start)
+    {
+        int i = utf8.StartsWith("\uFEFF"u8) ? 3 : 0;
+        while (i < utf8.Length && IsWhitespace(utf8[i]))
+        {
+            i++;
+        }
+
+        start = i;
+        if (i == utf8.Length)
+        {
+            throw new WeChatPayloadException("The payload is empty", i);
+        }
+
+        return utf8[i] switch
+        {
+            (byte)'<' => WeChatFormat.Xml,
+            (byte)'{' => WeChatFormat.Json,
+            _ => throw new WeChatPayloadException($"The payload is neither XML nor a JSON object: it starts with byte 0x{utf8[i]:X2}", i),
+        };
+    }
+
+    private static int InvalidUtf8Offset(ReadOnlySpan<byte> utf8)
+    {
+        int i = 0;
+        while (i < utf8.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(utf8[i..], out _, out int consumed) != OperationStatus.Done)
+            {
+                return i;
+            }
+
+            i += consumed;
+        }
+
+        return i;
+    }
+
+    internal static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+
+    /// <summary>Whether the field is present (a JSON <c>null</c> counts as absent).</summary>
+    public bool Contains(WeChatField field) => _fields[(int)field].Kind != SlotKind.Absent;
+
+    /// <summary>
+    /// The field's UTF-8 value. When the value is stored as it is, returns a slice of <see cref="Data"/> and
+    /// <paramref name="complete"/> is <see langword="true"/>. When it must be decoded (entities, escapes, split CDATA),
+    /// decodes at most <paramref name="scratch"/>.Length bytes into <paramref name="scratch"/> and sets
+    /// <paramref name="complete"/> to whether the whole value fit. An absent field is empty and complete.
+    /// </summary>
+    public ReadOnlySpan<byte> GetUtf8(WeChatField field, Span<byte> scratch, out bool complete)
+    {
+        var slot = _fields[(int)field];
+        var raw = Data.Span.Slice(slot.Start, slot.Length);
+        switch (slot.Kind)
+        {
+            case SlotKind.Absent:
+                complete = true;
+                return default;
+            case SlotKind.Raw:
+                complete = true;
+                return raw;
+            default:
+                int written = Decode(raw, slot.Kind, scratch, out complete);
+                return scratch[..written];
+        }
+    }
+
+    /// <summary>Whether the field's decoded value equals <paramref name="utf8"/> (ordinal). Absent equals empty.</summary>
+    public bool ValueEquals(WeChatField field, ReadOnlySpan<byte> utf8)
+    {
+        var slot = _fields[(int)field];
+        if (slot.Kind is SlotKind.Absent or SlotKind.Raw)
+        {
+            return Data.Span.Slice(slot.Start, slot.Length).SequenceEqual(utf8);
+        }
+
+        return DecodedEquals(slot, utf8, prefix: false);
+    }
+
+    /// <summary>Whether the field's decoded value starts with <paramref name="utf8"/> (ordinal).</summary>
+    public bool ValueStartsWith(WeChatField field, ReadOnlySpan<byte> utf8)
+    {
+        var slot = _fields[(int)field];
+        if (slot.Kind is SlotKind.Absent or SlotKind.Raw)
+        {
+            return Data.Span.Slice(slot.Start, slot.Length).StartsWith(utf8);
+        }
+
+        return DecodedEquals(slot, utf8, prefix: true);
+    }
+
+    private bool DecodedEquals(FieldSlot slot, ReadOnlySpan<byte> utf8, bool prefix)
+    {
+        // Decode one byte further than needed: for an exact match a longer value must not compare equal.
+        int want = prefix ? utf8.Length : utf8.Length + 1;
+        byte[]? rented = null;
+        Span<byte> buffer = want <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(want));
+        try
+        {
+            int written = Decode(Data.Span.Slice(slot.Start, slot.Length), slot.Kind, buffer[..want], out _);
+            var value = buffer[..written];
+            return prefix ? value.StartsWith(utf8) : value.SequenceEqual(utf8);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>The field's value as a string; empty when absent.</summary>
+    public string GetString(WeChatField field)
+    {
+        var slot = _fields[(int)field];
+        var raw = Data.Span.Slice(slot.Start, slot.Length);
+        return slot.Kind switch
+        {
+            SlotKind.Absent => string.Empty,
+            SlotKind.Raw => field == WeChatField.ToUserName ? Utf8StringCache.Get(raw) : Utf8ToString(raw),
+            _ => DecodeToString(raw, slot.Kind),
+        };
+    }
+
+    /// <summary>The field's value as a 64-bit integer (JSON number or numeric string); 0 when absent.</summary>
+    /// <exception cref="WeChatPayloadException">The value is not an integer.</exception>
+    public long GetInt64(WeChatField field)
+    {
+        if (!TryGetInt64(field, out long value))
+        {
+            throw new WeChatPayloadException($"Field '{field}' is not an integer", _fields[(int)field].Start);
+        }
+
+        return value;
+    }
+
+    /// <summary>Reads the field as a 64-bit integer; an absent field reads as 0.</summary>
+    public bool TryGetInt64(WeChatField field, out long value)
+    {
+        Span<byte> scratch = stackalloc byte[32];
+        var text = GetUtf8(field, scratch, out bool complete);
+        value = 0;
+        if (!complete)
+        {
+            return false;
+        }
+
+        text = TrimWhitespace(text);
+        if (text.IsEmpty)
+        {
+            // Absent reads as 0; present but blank is not an integer.
+            return !Contains(field);
+        }
+
+        return Utf8Parser.TryParse(text, out value, out int consumed) && consumed == text.Length;
+    }
+
+    private void ValidateInteger(WeChatField field)
+    {
+        if (Contains(field) && !TryGetInt64(field, out _))
+        {
+            throw new WeChatPayloadException($"Field '{field}' must be an integer", _fields[(int)field].Start);
+        }
+    }
+
+    /// <summary>
+    /// Any top-level field by name (ordinal): text values decoded, numbers as their text, nested XML elements or
+    /// JSON objects and arrays as their raw markup. <see langword="null"/> when absent.
+    /// </summary>
+    public string? GetField(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return GetField(Data, Format, name);
+    }
+
+    internal static string? GetField(ReadOnlyMemory<byte> data, WeChatFormat format, string name)
+    {
+        if (data.IsEmpty)
+        {
+            return null;
+        }
+
+        int max = Encoding.UTF8.GetMaxByteCount(name.Length);
+        byte[]? rented = null;
+        Span<byte> nameUtf8 = max <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            int n = Encoding.UTF8.GetBytes(name, nameUtf8);
+            var span = data.Span;
+            var found = format == WeChatFormat.Xml
+                ? XmlPayloadReader.Find(span, nameUtf8[..n])
+                : JsonPayloadReader.Find(span, nameUtf8[..n]);
+            if (found.Kind == SlotKind.Absent)
+            {
+                return null;
+            }
+
+            var raw = span.Slice(found.Start, found.Length);
+            return found.Kind == SlotKind.Raw ? Utf8ToString(raw) : DecodeToString(raw, found.Kind);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    internal FieldSlot GetSlot(WeChatField field) => _fields[(int)field];
+
+    internal static ReadOnlySpan<byte> TrimWhitespace(ReadOnlySpan<byte> text)
+    {
+        int s = 0, e = text.Length;
+        while (s < e && IsWhitespace(text[s]))
+        {
+            s++;
+        }
+
+        while (e > s && IsWhitespace(text[e - 1]))
+        {
+            e--;
+        }
+
+        return text[s..e];
+    }
+
+    private static string Utf8ToString(ReadOnlySpan<byte> raw) => raw.IsEmpty ? string.Empty : Encoding.UTF8.GetString(raw);
+
+    private static string DecodeToString(ReadOnlySpan<byte> raw, SlotKind kind)
+    {
+        // Decoding never lengthens a value: every entity, reference or escape is at least as long as its UTF-8 result.
+        byte[]? rented = null;
+        Span<byte> buffer = raw.Length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(raw.Length));
+        try
+        {
+            int n = Decode(raw, kind, buffer, out _);
+            return Utf8ToString(buffer[..n]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static int Decode(ReadOnlySpan<byte> raw, SlotKind kind, Span<byte> destination, out bool complete) =>
+        kind == SlotKind.XmlEncoded
+            ? XmlPayloadReader.Decode(raw, destination, out complete)
+            : JsonPayloadReader.Unescape(raw, destination, out complete);
+}

@@ -1,0 +1,648 @@
+using System.Buffers;
+using System.Text;
+
+namespace WeChatHandlers.Payloads;
+
+/// <summary>
+/// A scanner for the XML subset WeChat sends: an optional declaration, comments and processing instructions,
+/// the <c>&lt;xml&gt;</c> root, and child elements holding text, CDATA, the five predefined entities and numeric
+/// character references. Document type declarations and every other entity are rejected, so there is nothing
+/// to expand and no external resource to fetch: XXE is impossible by construction. No System.Xml.
+/// </summary>
+internal static class XmlPayloadReader
+{
+    private const int MaxDepth = 32;
+
+    public static void Scan(ReadOnlySpan<byte> xml, int start, ref FieldTable table)
+    {
+        var scanner = new Scanner(xml, start);
+        scanner.ReadProlog();
+        while (scanner.TryReadField(out int nameStart, out int nameLength, out var slot, out bool hasChildren))
+        {
+            int index = FieldNames.Match(xml.Slice(nameStart, nameLength));
+            if (index < 0)
+            {
+                continue;
+            }
+
+            if (hasChildren)
+            {
+                throw new WeChatPayloadException($"Element <{(WeChatField)index}> must hold text, not child elements", nameStart);
+            }
+
+            if (table[index].Kind != SlotKind.Absent)
+            {
+                throw new WeChatPayloadException($"Element <{(WeChatField)index}> appears twice", nameStart - 1);
+            }
+
+            table[index] = slot;
+        }
+
+        scanner.ReadEpilog();
+    }
+
+    /// <summary>Finds a top-level element by name in an already validated document.</summary>
+    public static FieldSlot Find(ReadOnlySpan<byte> xml, ReadOnlySpan<byte> name)
+    {
+        var scanner = new Scanner(xml, SkipBomAndWhitespace(xml));
+        scanner.ReadProlog();
+        while (scanner.TryReadField(out int nameStart, out int nameLength, out var slot, out _))
+        {
+            if (xml.Slice(nameStart, nameLength).SequenceEqual(name))
+            {
+                return slot;
+            }
+        }
+
+        return default;
+    }
+
+    private static int SkipBomAndWhitespace(ReadOnlySpan<byte> xml)
+    {
+        int i = xml.StartsWith("\uFEFF"u8) ? 3 : 0;
+        while (i < xml.Length && WeChatPayload.IsWhitespace(xml[i]))
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// Decodes validated element content: CDATA sections copied, entities and references resolved, comments and
+    /// processing instructions dropped, line ends normalised to LF. Writes at most <paramref name="destination"/>.Length bytes.
+    /// </summary>
+    public static int Decode(ReadOnlySpan<byte> raw, Span<byte> destination, out bool complete)
+    {
+        var writer = new BoundedWriter(destination);
+        int i = 0;
+        while (i < raw.Length && !writer.Full)
+        {
+            int next = raw[i..].IndexOfAny((byte)'<', (byte)'&', (byte)'\r');
+            if (next < 0)
+            {
+                writer.Write(raw[i..]);
+                i = raw.Length;
+                break;
+            }
+
+            writer.Write(raw.Slice(i, next));
+            i += next;
+            switch (raw[i])
+            {
+                case (byte)'\r':
+                    writer.Write((byte)'\n');
+                    i += i + 1 < raw.Length && raw[i + 1] == (byte)'\n' ? 2 : 1;
+                    break;
+                case (byte)'&':
+                    i += ReadReference(raw, i, out int codePoint);
+                    writer.WriteCodePoint(codePoint);
+                    break;
+                default:
+                    var rest = raw[i..];
+                    if (rest.StartsWith("<![CDATA["u8))
+                    {
+                        int end = rest.IndexOf("]]>"u8);
+                        WriteNormalisingLineEnds(ref writer, rest[9..end]);
+                        i += end + 3;
+                    }
+                    else if (rest.StartsWith("<!--"u8))
+                    {
+                        i += rest.IndexOf("-->"u8) + 3;
+                    }
+                    else
+                    {
+                        // A processing instruction: the only other markup validated content can hold.
+                        i += rest.IndexOf("?>"u8) + 2;
+                    }
+
+                    break;
+            }
+        }
+
+        complete = i >= raw.Length && !writer.Truncated;
+        return writer.Written;
+    }
+
+    private static void WriteNormalisingLineEnds(ref BoundedWriter writer, ReadOnlySpan<byte> text)
+    {
+        while (!text.IsEmpty)
+        {
+            int cr = text.IndexOf((byte)'\r');
+            if (cr < 0)
+            {
+                writer.Write(text);
+                return;
+            }
+
+            writer.Write(text[..cr]);
+            writer.Write((byte)'\n');
+            text = text[(cr + 1)..];
+            if (!text.IsEmpty && text[0] == (byte)'\n')
+            {
+                text = text[1..];
+            }
+        }
+    }
+
+    /// <summary>Reads the reference at <paramref name="at"/> (which holds <c>&amp;</c>); returns its length.</summary>
+    private static int ReadReference(ReadOnlySpan<byte> xml, int at, out int codePoint)
+    {
+        var rest = xml[(at + 1)..];
+        int semi = rest[..Math.Min(rest.Length, 12)].IndexOf((byte)';');
+        if (semi <= 0)
+        {
+            throw new WeChatPayloadException("Unterminated or empty entity reference", at);
+        }
+
+        var name = rest[..semi];
+        codePoint = name switch
+        {
+            _ when name.SequenceEqual("lt"u8) => '<',
+            _ when name.SequenceEqual("gt"u8) => '>',
+            _ when name.SequenceEqual("amp"u8) => '&',
+            _ when name.SequenceEqual("apos"u8) => '\'',
+            _ when name.SequenceEqual("quot"u8) => '"',
+            _ when name[0] == (byte)'#' => ParseCharacterReference(name[1..], at),
+            _ => throw new WeChatPayloadException(
+                $"Unknown entity '&{Encoding.UTF8.GetString(name)};': only the five predefined entities and numeric character references are allowed", at),
+        };
+        return semi + 2;
+    }
+
+    private static int ParseCharacterReference(ReadOnlySpan<byte> digits, int at)
+    {
+        bool hex = !digits.IsEmpty && digits[0] == (byte)'x';
+        if (hex)
+        {
+            digits = digits[1..];
+        }
+
+        if (digits.IsEmpty)
+        {
+            throw new WeChatPayloadException("Empty character reference", at);
+        }
+
+        int value = 0;
+        foreach (byte b in digits)
+        {
+            int d = b switch
+            {
+                >= (byte)'0' and <= (byte)'9' => b - '0',
+                >= (byte)'a' and <= (byte)'f' when hex => b - 'a' + 10,
+                >= (byte)'A' and <= (byte)'F' when hex => b - 'A' + 10,
+                _ => -1,
+            };
+            if (d < 0)
+            {
+                throw new WeChatPayloadException("Invalid digit in a character reference", at);
+            }
+
+            value = (value * (hex ? 16 : 10)) + d;
+            if (value > 0x10FFFF)
+            {
+                throw new WeChatPayloadException("Character reference out of range", at);
+            }
+        }
+
+        bool isXmlChar = value is 0x9 or 0xA or 0xD or (>= 0x20 and <= 0xD7FF) or (>= 0xE000 and <= 0xFFFD) or >= 0x10000;
+        if (!isXmlChar)
+        {
+            throw new WeChatPayloadException($"Character reference to U+{value:X4} is not an XML character", at);
+        }
+
+        return value;
+    }
+
+    /// <summary>Copies into a span, remembering when bytes did not fit. Never splits a character.</summary>
+    private ref struct BoundedWriter(Span<byte> destination)
+    {
+        private readonly Span<byte> _destination = destination;
+
+        public int Written { get; private set; }
+
+        public bool Truncated { get; private set; }
+
+        public readonly bool Full => Truncated || Written == _destination.Length;
+
+        public void Write(scoped ReadOnlySpan<byte> bytes)
+        {
+            var free = _destination[Written..];
+            if (bytes.Length <= free.Length)
+            {
+                bytes.CopyTo(free);
+                Written += bytes.Length;
+                return;
+            }
+
+            bytes[..free.Length].CopyTo(free);
+            Written = _destination.Length;
+            Truncated = true;
+        }
+
+        public void Write(byte b)
+        {
+            if (Written < _destination.Length)
+            {
+                _destination[Written++] = b;
+            }
+            else
+            {
+                Truncated = true;
+            }
+        }
+
+        public void WriteCodePoint(int codePoint)
+        {
+            Span<byte> utf8 = stackalloc byte[4];
+            int n = new Rune(codePoint).EncodeToUtf8(utf8);
+            if (n > _destination.Length - Written)
+            {
+                Truncated = true;
+                return;
+            }
+
+            Write(utf8[..n]);
+        }
+    }
+
+    private ref struct Scanner(ReadOnlySpan<byte> xml, int start)
+    {
+        private readonly ReadOnlySpan<byte> _xml = xml;
+        private int _pos = start;
+        private bool _rootClosed;
+
+        public void ReadProlog()
+        {
+            if (Rest.StartsWith("<?xml"u8) && Rest.Length > 5 && (WeChatPayload.IsWhitespace(Rest[5]) || Rest[5] == (byte)'?'))
+            {
+                SkipPast("?>"u8, "Unterminated XML declaration");
+            }
+
+            while (true)
+            {
+                SkipWhitespace();
+                if (AtEnd)
+                {
+                    throw Error("No root element");
+                }
+
+                if (TrySkipMisc())
+                {
+                    continue;
+                }
+
+                Expect((byte)'<', "Expected the <xml> root element");
+                int nameStart = _pos;
+                var name = ReadName();
+                if (!name.SequenceEqual("xml"u8))
+                {
+                    throw new WeChatPayloadException($"The root element must be <xml>, found <{Encoding.UTF8.GetString(name)}>", nameStart - 1);
+                }
+
+                _rootClosed = ReadAttributes();
+                return;
+            }
+        }
+
+        public bool TryReadField(out int nameStart, out int nameLength, out FieldSlot slot, out bool hasChildren)
+        {
+            while (!_rootClosed)
+            {
+                SkipWhitespace();
+                if (AtEnd)
+                {
+                    throw Error("Unclosed <xml> element");
+                }
+
+                if (Rest.StartsWith("</"u8))
+                {
+                    int at = _pos;
+                    _pos += 2;
+                    if (!ReadName().SequenceEqual("xml"u8))
+                    {
+                        throw new WeChatPayloadException("Mismatched end tag: expected </xml>", at);
+                    }
+
+                    SkipWhitespace();
+                    Expect((byte)'>', "Expected '>' to close </xml>");
+                    _rootClosed = true;
+                    break;
+                }
+
+                if (TrySkipMisc())
+                {
+                    continue;
+                }
+
+                if (Rest.StartsWith("<![CDATA["u8) || _xml[_pos] != (byte)'<')
+                {
+                    throw Error("Unexpected text directly inside <xml>");
+                }
+
+                _pos++;
+                nameStart = _pos;
+                nameLength = ReadName().Length;
+                if (ReadAttributes())
+                {
+                    slot = new FieldSlot(_pos, 0, SlotKind.Raw);
+                    hasChildren = false;
+                    return true;
+                }
+
+                slot = ReadContent(_xml.Slice(nameStart, nameLength), out hasChildren);
+                return true;
+            }
+
+            nameStart = nameLength = 0;
+            slot = default;
+            hasChildren = false;
+            return false;
+        }
+
+        public void ReadEpilog()
+        {
+            while (true)
+            {
+                SkipWhitespace();
+                if (AtEnd)
+                {
+                    return;
+                }
+
+                if (!TrySkipMisc())
+                {
+                    throw Error("Unexpected content after </xml>");
+                }
+            }
+        }
+
+        private readonly ReadOnlySpan<byte> Rest => _xml[_pos..];
+
+        private readonly bool AtEnd => _pos >= _xml.Length;
+
+        private FieldSlot ReadContent(ReadOnlySpan<byte> elementName, out bool hasChildren)
+        {
+            int contentStart = _pos;
+            bool encoded = false, otherText = false;
+            int cdataCount = 0, cdataStart = 0, cdataLength = 0, depth = 0;
+            Span<int> openStarts = stackalloc int[MaxDepth];
+            Span<int> openLengths = stackalloc int[MaxDepth];
+            hasChildren = false;
+            while (true)
+            {
+                int next = Rest.IndexOfAny((byte)'<', (byte)'&', (byte)'\r');
+                if (next < 0)
+                {
+                    throw new WeChatPayloadException($"Unclosed element <{Encoding.UTF8.GetString(elementName)}>", contentStart);
+                }
+
+                otherText |= next > 0;
+                _pos += next;
+                byte c = _xml[_pos];
+                if (c == (byte)'\r')
+                {
+                    encoded = otherText = true;
+                    _pos++;
+                    continue;
+                }
+
+                if (c == (byte)'&')
+                {
+                    _pos += ReadReference(_xml, _pos, out _);
+                    encoded = otherText = true;
+                    continue;
+                }
+
+                var rest = Rest;
+                if (rest.StartsWith("<![CDATA["u8))
+                {
+                    int end = rest.IndexOf("]]>"u8);
+                    if (end < 0)
+                    {
+                        throw Error("Unclosed CDATA section");
+                    }
+
+                    cdataCount++;
+                    cdataStart = _pos + 9;
+                    cdataLength = end - 9;
+                    _pos += end + 3;
+                    continue;
+                }
+
+                if (rest.StartsWith("</"u8))
+                {
+                    int at = _pos;
+                    _pos += 2;
+                    var name = ReadName();
+                    var expected = depth == 0 ? elementName : _xml.Slice(openStarts[depth - 1], openLengths[depth - 1]);
+                    if (!name.SequenceEqual(expected))
+                    {
+                        throw new WeChatPayloadException(
+                            $"Mismatched end tag: expected </{Encoding.UTF8.GetString(expected)}>, found </{Encoding.UTF8.GetString(name)}>", at);
+                    }
+
+                    SkipWhitespace();
+                    Expect((byte)'>', "Expected '>' to close an end tag");
+                    if (depth == 0)
+                    {
+                        return Classify(contentStart, at - contentStart, hasChildren, cdataCount, cdataStart, cdataLength, otherText, encoded);
+                    }
+
+                    depth--;
+                    continue;
+                }
+
+                if (TrySkipMisc())
+                {
+                    encoded = true;
+                    continue;
+                }
+
+                // A nested element: kept as raw markup, never a top-level field.
+                _pos++;
+                int nameStart = _pos;
+                int nameLength = ReadName().Length;
+                hasChildren = true;
+                if (ReadAttributes())
+                {
+                    continue;
+                }
+
+                if (depth == MaxDepth)
+                {
+                    throw new WeChatPayloadException("Elements are nested too deeply", nameStart - 1);
+                }
+
+                openStarts[depth] = nameStart;
+                openLengths[depth] = nameLength;
+                depth++;
+            }
+
+            static FieldSlot Classify(int start, int length, bool hasChildren, int cdataCount, int cdataStart, int cdataLength, bool otherText, bool encoded)
+            {
+                if (hasChildren)
+                {
+                    return new FieldSlot(start, length, SlotKind.Raw);
+                }
+
+                if (cdataCount == 1 && !otherText && !encoded)
+                {
+                    return new FieldSlot(cdataStart, cdataLength, SlotKind.Raw);
+                }
+
+                return new FieldSlot(start, length, cdataCount == 0 && !encoded ? SlotKind.Raw : SlotKind.XmlEncoded);
+            }
+        }
+
+        /// <summary>Skips a comment or processing instruction; rejects document type and other declarations.</summary>
+        private bool TrySkipMisc()
+        {
+            var rest = Rest;
+            if (rest.StartsWith("<!--"u8))
+            {
+                SkipPast("-->"u8, "Unclosed comment");
+                return true;
+            }
+
+            if (rest.StartsWith("<?"u8))
+            {
+                SkipPast("?>"u8, "Unclosed processing instruction");
+                return true;
+            }
+
+            if (rest.StartsWith("<!DOCTYPE"u8))
+            {
+                throw Error("<!DOCTYPE is not allowed: document type declarations and custom entities are rejected");
+            }
+
+            if (rest.StartsWith("<!"u8) && !rest.StartsWith("<![CDATA["u8))
+            {
+                throw Error("Markup declarations are not allowed");
+            }
+
+            return false;
+        }
+
+        /// <summary>Reads attributes up to the end of a start tag. Returns whether the tag was self-closing.</summary>
+        private bool ReadAttributes()
+        {
+            while (true)
+            {
+                bool spaced = SkipWhitespace();
+                if (AtEnd)
+                {
+                    throw Error("Unterminated start tag");
+                }
+
+                if (_xml[_pos] == (byte)'>')
+                {
+                    _pos++;
+                    return false;
+                }
+
+                if (Rest.StartsWith("/>"u8))
+                {
+                    _pos += 2;
+                    return true;
+                }
+
+                if (!spaced)
+                {
+                    throw Error("Expected whitespace, '>' or '/>' in a start tag");
+                }
+
+                ReadName();
+                SkipWhitespace();
+                Expect((byte)'=', "Expected '=' after an attribute name");
+                SkipWhitespace();
+                if (AtEnd || (_xml[_pos] != (byte)'"' && _xml[_pos] != (byte)'\''))
+                {
+                    throw Error("Expected a quoted attribute value");
+                }
+
+                byte quote = _xml[_pos++];
+                int end = Rest.IndexOf(quote);
+                if (end < 0)
+                {
+                    throw Error("Unterminated attribute value");
+                }
+
+                var value = Rest[..end];
+                int lt = value.IndexOf((byte)'<');
+                if (lt >= 0)
+                {
+                    throw new WeChatPayloadException("'<' is not allowed in an attribute value", _pos + lt);
+                }
+
+                for (int amp = value.IndexOf((byte)'&'); amp >= 0; amp = NextIndex(value, amp))
+                {
+                    ReadReference(_xml, _pos + amp, out _);
+                }
+
+                _pos += end + 1;
+            }
+
+            static int NextIndex(ReadOnlySpan<byte> value, int from)
+            {
+                int i = value[(from + 1)..].IndexOf((byte)'&');
+                return i < 0 ? -1 : from + 1 + i;
+            }
+        }
+
+        private ReadOnlySpan<byte> ReadName()
+        {
+            int start = _pos;
+            if (AtEnd || !IsNameStart(_xml[_pos]))
+            {
+                throw Error("Expected a name");
+            }
+
+            _pos++;
+            while (_pos < _xml.Length && IsNameChar(_xml[_pos]))
+            {
+                _pos++;
+            }
+
+            return _xml[start.._pos];
+        }
+
+        private static bool IsNameStart(byte b) => b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (byte)'_' or (byte)':' or >= 0x80;
+
+        private static bool IsNameChar(byte b) => IsNameStart(b) || b is (>= (byte)'0' and <= (byte)'9') or (byte)'-' or (byte)'.';
+
+        private bool SkipWhitespace()
+        {
+            int start = _pos;
+            while (_pos < _xml.Length && WeChatPayload.IsWhitespace(_xml[_pos]))
+            {
+                _pos++;
+            }
+
+            return _pos > start;
+        }
+
+        private void SkipPast(ReadOnlySpan<byte> terminator, string error)
+        {
+            int end = Rest.IndexOf(terminator);
+            if (end < 0)
+            {
+                throw Error(error);
+            }
+
+            _pos += end + terminator.Length;
+        }
+
+        private void Expect(byte b, string error)
+        {
+            if (AtEnd || _xml[_pos] != b)
+            {
+                throw Error(error);
+            }
+
+            _pos++;
+        }
+
+        private readonly WeChatPayloadException Error(string reason) => new(reason, _pos);
+    }
+}
