@@ -24,15 +24,15 @@ internal static class JsonPayloadReader
                 int index = MatchName(ref reader, nameBuffer);
                 long nameAt = start + reader.TokenStartIndex;
                 reader.Read();
+                if (index >= 0 && reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    throw new WeChatPayloadException($"Property \"{(WeChatField)index}\" must be a string or a number", nameAt);
+                }
+
                 var slot = ReadValue(ref reader, start);
                 if (index < 0)
                 {
                     continue;
-                }
-
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                {
-                    throw new WeChatPayloadException($"Property \"{(WeChatField)index}\" must be a string or a number", nameAt);
                 }
 
                 if (table[index].Kind != SlotKind.Absent)

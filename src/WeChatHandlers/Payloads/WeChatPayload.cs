@@ -159,9 +159,9 @@ public readonly struct WeChatPayload
         Span<byte> buffer = want <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(want));
         try
         {
-            int written = Decode(Data.Span.Slice(slot.Start, slot.Length), slot.Kind, buffer[..want], out _);
+            int written = Decode(Data.Span.Slice(slot.Start, slot.Length), slot.Kind, buffer[..want], out bool complete);
             var value = buffer[..written];
-            return prefix ? value.StartsWith(utf8) : value.SequenceEqual(utf8);
+            return prefix ? value.StartsWith(utf8) : complete && value.SequenceEqual(utf8);
         }
         finally
         {
