@@ -1,0 +1,95 @@
+using System.Buffers;
+using WeChatHandlers.Payloads;
+using WeChatHandlers.Security;
+
+namespace WeChatHandlers.AspNetCore;
+
+/// <summary>A request body in a pooled array.</summary>
+internal sealed class PooledBuffer : IDisposable
+{
+    private byte[]? _array;
+    private int _length;
+
+    private PooledBuffer(byte[] array, int length)
+    {
+        _array = array;
+        _length = length;
+    }
+
+    public ReadOnlyMemory<byte> Memory => _array is null ? ReadOnlyMemory<byte>.Empty : _array.AsMemory(0, _length);
+
+    /// <summary>Reads the whole stream, or returns null when it holds more than <paramref name="limit"/> bytes.</summary>
+    public static async ValueTask<PooledBuffer?> ReadAsync(Stream body, int limit, CancellationToken cancellationToken)
+    {
+        var array = ArrayPool<byte>.Shared.Rent(4096);
+        int length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == array.Length)
+                {
+                    if (length > limit)
+                    {
+                        ArrayPool<byte>.Shared.Return(array);
+                        return null;
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(array.Length * 2, limit + 1));
+                    array.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(array);
+                    array = larger;
+                }
+
+                int read = await body.ReadAsync(array.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > limit)
+                {
+                    ArrayPool<byte>.Shared.Return(array);
+                    return null;
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(array);
+            throw;
+        }
+
+        return new PooledBuffer(array, length);
+    }
+
+    public void Dispose()
+    {
+        var array = Interlocked.Exchange(ref _array, null);
+        if (array is not null)
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
+    }
+}
+
+/// <summary>A push in flight: its body, its decrypted plaintext and what was learned opening it.</summary>
+internal sealed class InboundMessage(PooledBuffer body) : IDisposable
+{
+    public PooledBuffer Body { get; } = body;
+
+    public DecryptedMessage? Plaintext { get; set; }
+
+    public WeChatAccount? Account { get; set; }
+
+    public bool Encrypted { get; set; }
+
+    public WeChatPayload Payload { get; set; }
+
+    public void Dispose()
+    {
+        Plaintext?.Dispose();
+        Body.Dispose();
+    }
+}

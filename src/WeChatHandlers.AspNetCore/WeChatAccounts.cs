@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using WeChatHandlers.Payloads;
+using WeChatHandlers.Security;
+
+namespace WeChatHandlers.AspNetCore;
+
+/// <summary>One configured mini program, with its crypto built once at start-up.</summary>
+internal sealed class WeChatAccount
+{
+    public WeChatAccount(WeChatCallbackAccountOptions options)
+    {
+        AppId = options.AppId;
+        Token = options.Token;
+        OriginalId = options.OriginalId;
+        RequireEncryption = options.RequireEncryption;
+        Crypto = string.IsNullOrEmpty(options.EncodingAESKey) ? null : new WeChatCrypto(options.Token, options.EncodingAESKey, options.AppId ?? string.Empty);
+        Name = AppId ?? OriginalId ?? "default";
+    }
+
+    public string? AppId { get; }
+
+    public string Token { get; }
+
+    public string? OriginalId { get; }
+
+    public bool RequireEncryption { get; }
+
+    public WeChatCrypto? Crypto { get; }
+
+    public string Name { get; }
+}
+
+/// <summary>The configured accounts, and how a request selects one: the route value <c>appId</c>, or the push's ToUserName.</summary>
+internal sealed class WeChatAccounts
+{
+    private readonly WeChatAccount[] _all;
+
+    public WeChatAccounts(IOptions<WeChatCallbackOptions> options)
+    {
+        _all = [.. options.Value.AllAccounts().Select(a => new WeChatAccount(a))];
+    }
+
+    public IReadOnlyList<WeChatAccount> All => _all;
+
+    public bool TryResolveByRoute(HttpContext http, out IReadOnlyList<WeChatAccount> candidates, out string? error)
+    {
+        error = null;
+        if (http.Request.RouteValues.TryGetValue("appId", out var value) && value is string appId)
+        {
+            foreach (var account in _all)
+            {
+                if (string.Equals(account.AppId, appId, StringComparison.Ordinal))
+                {
+                    candidates = [account];
+                    return true;
+                }
+            }
+
+            candidates = [];
+            error = "no account is configured for this AppId";
+            return false;
+        }
+
+        candidates = _all;
+        return true;
+    }
+
+    public WeChatAccount? ResolveByOriginalId(IReadOnlyList<WeChatAccount> candidates, in WeChatPayload payload)
+    {
+        foreach (var account in candidates)
+        {
+            if (account.OriginalId is { } id && payload.ValueEquals(WeChatField.ToUserName, System.Text.Encoding.UTF8.GetBytes(id)))
+            {
+                return account;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>Sees every accepted, first-delivery push before its handler runs (the API client's send windows use it).</summary>
+public interface IWeChatPushObserver
+{
+    /// <summary>Called once per message, after dedupe and before dispatch. Must be quick and must not throw.</summary>
+    void OnPush(string? appId, in WeChatPayload payload);
+}

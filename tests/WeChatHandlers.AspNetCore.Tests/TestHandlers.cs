@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+
+namespace WeChatHandlers.AspNetCore.Tests;
+
+/// <summary>What the handlers saw, and gates that hold them mid-run.</summary>
+public sealed class Probe
+{
+    private readonly ConcurrentQueue<(string Handler, string? Detail)> _calls = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _started = new();
+
+    public SemaphoreSlim Gate { get; } = new(0);
+
+    public int FlakyAttempts;
+
+    public IReadOnlyList<(string Handler, string? Detail)> Calls => [.. _calls];
+
+    public int Count(string handler) => _calls.Count(c => c.Handler == handler);
+
+    public void Record(string handler, string? detail = null)
+    {
+        _calls.Enqueue((handler, detail));
+        Started(handler).TrySetResult();
+    }
+
+    public TaskCompletionSource Started(string handler) =>
+        _started.GetOrAdd(handler, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+}
+
+public sealed class TestHandlers(Probe probe)
+{
+    [OnText("hello")]
+    public void Hello(TextMessage m, WeChatContext context) => probe.Record("Hello", $"{m.Content}|{m.FromUserName}|{context.Format}|{context.IsEncrypted}|{context.AppId}");
+
+    [OnText("transfer")]
+    public WeChatReply Transfer(TextMessage m)
+    {
+        probe.Record("Transfer", m.Content);
+        return WeChatReply.TransferToCustomerService();
+    }
+
+    [OnText("slow")]
+    public async Task Slow(TextMessage m, CancellationToken ct)
+    {
+        probe.Record("Slow.start", m.Content);
+        await probe.Gate.WaitAsync(ct);
+        probe.Record("Slow.end", m.Content);
+    }
+
+    [OnText("later", Ack = WeChatAckMode.Immediately)]
+    public async Task Later(TextMessage m, CancellationToken ct)
+    {
+        probe.Record("Later.start", m.Content);
+        await probe.Gate.WaitAsync(ct);
+        probe.Record("Later.end", m.Content);
+    }
+
+    [OnText("boom")]
+    public void Boom(TextMessage m)
+    {
+        probe.Record("Boom", m.Content);
+        throw new InvalidOperationException("handler failure for the test");
+    }
+
+    [OnText("flaky")]
+    public void Flaky(TextMessage m)
+    {
+        probe.Record("Flaky", m.Content);
+        if (Interlocked.Increment(ref probe.FlakyAttempts) == 1)
+        {
+            throw new InvalidOperationException("first attempt fails");
+        }
+    }
+
+    [OnEvent("debug_demo")]
+    public void Debug(WeChatEvent e) => probe.Record("Debug", e.GetField("debug_str"));
+
+    [OnEvent("user_enter_tempsession")]
+    public void Enter(UserEnterTempSessionEvent e) => probe.Record("Enter", e.SessionFrom);
+
+    [OnImage]
+    public void Image(ImageMessage m) => probe.Record("Image", m.MediaId);
+
+    [OnText]
+    public void AnyText(TextMessage m) => probe.Record("AnyText", m.Content);
+}
