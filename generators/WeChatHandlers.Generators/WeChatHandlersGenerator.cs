@@ -1,4 +1,11 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace WeChatHandlers.Generators;
 
@@ -9,5 +16,84 @@ public sealed class WeChatHandlersGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        var text = Handlers(context, HandlerParser.OnTextAttribute, AttributeKind.Text, TrackingNames.TextHandlers);
+        var image = Handlers(context, HandlerParser.OnImageAttribute, AttributeKind.Image, TrackingNames.ImageHandlers);
+        var page = Handlers(context, HandlerParser.OnMiniProgramPageAttribute, AttributeKind.MiniProgramPage, TrackingNames.MiniProgramPageHandlers);
+        var events = Handlers(context, HandlerParser.OnEventAttribute, AttributeKind.Event, TrackingNames.EventHandlers);
+        var messages = Handlers(context, HandlerParser.OnMessageAttribute, AttributeKind.Message, TrackingNames.MessageHandlers);
+        var unhandled = Handlers(context, HandlerParser.OnUnhandledAttribute, AttributeKind.Unhandled, TrackingNames.UnhandledHandlers);
+
+        var all = Merge(Merge(Merge(text, image), Merge(page, events)), Merge(messages, unhandled))
+            .WithTrackingName(TrackingNames.AllRoutes);
+
+        var table = all.Select(static (routes, _) => Sort(routes)).WithTrackingName(TrackingNames.DispatchTable);
+        var services = table.Select(static (routes, _) => Services(routes)).WithTrackingName(TrackingNames.ServiceRegistrations);
+
+        context.RegisterSourceOutput(table, static (spc, routes) =>
+            spc.AddSource(Emitter.DispatcherHintName, SourceText.From(Emitter.EmitDispatcher(routes), Encoding.UTF8)));
+        context.RegisterSourceOutput(services, static (spc, registrations) =>
+            spc.AddSource(Emitter.ServicesHintName, SourceText.From(Emitter.EmitServices(registrations), Encoding.UTF8)));
+    }
+
+    private static IncrementalValueProvider<EquatableArray<RouteSpec>> Handlers(
+        IncrementalGeneratorInitializationContext context, string attribute, AttributeKind kind, string trackingName) =>
+        context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                attribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                (ctx, ct) => ctx.TargetSymbol is IMethodSymbol method
+                    ? HandlerParser.ParseRoutes(method, ctx.Attributes, kind, ct)
+                    : EquatableArray<RouteSpec>.Empty)
+            .WithTrackingName(trackingName)
+            .SelectMany(static (routes, _) => routes)
+            .Collect()
+            .Select(static (routes, _) => routes.ToEquatableArray());
+
+    private static IncrementalValueProvider<EquatableArray<RouteSpec>> Merge(
+        IncrementalValueProvider<EquatableArray<RouteSpec>> left, IncrementalValueProvider<EquatableArray<RouteSpec>> right) =>
+        left.Combine(right).Select(static (pair, _) => pair.Left.Concat(pair.Right).ToEquatableArray());
+
+    /// <summary>Orders routes by ordinal keys so the output does not depend on file or declaration order (except patterns, where it must).</summary>
+    internal static EquatableArray<RouteSpec> Sort(EquatableArray<RouteSpec> routes) =>
+        routes.OrderBy(r => r, RouteComparer.Instance).ToEquatableArray();
+
+    internal static EquatableArray<ServiceSpec> Services(EquatableArray<RouteSpec> routes) =>
+        routes.Where(r => !r.Method.IsStatic)
+            .Select(r => new ServiceSpec(r.Method.ContainingType, r.Method.ConstructorParameters))
+            .Distinct()
+            .OrderBy(s => s.Type, StringComparer.Ordinal)
+            .ToEquatableArray();
+
+    private sealed class RouteComparer : IComparer<RouteSpec>
+    {
+        public static readonly RouteComparer Instance = new();
+
+        public int Compare(RouteSpec? x, RouteSpec? y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return 0;
+            }
+
+            if (x is null || y is null)
+            {
+                return x is null ? -1 : 1;
+            }
+
+            int c = x.Kind.CompareTo(y.Kind);
+            if (c == 0 && x.Kind == RouteKind.TextPattern)
+            {
+                c = string.CompareOrdinal(x.Method.ContainingType, y.Method.ContainingType);
+                c = c != 0 ? c : x.Order.CompareTo(y.Order);
+            }
+
+            c = c != 0 ? c : string.CompareOrdinal(x.Key, y.Key);
+            c = c != 0 ? c : string.CompareOrdinal(x.Method.ContainingType, y.Method.ContainingType);
+            c = c != 0 ? c : string.CompareOrdinal(x.Method.MethodName, y.Method.MethodName);
+            c = c != 0 ? c : x.Ack.CompareTo(y.Ack);
+            return c != 0 ? c : string.CompareOrdinal(Signature(x.Method), Signature(y.Method));
+        }
+
+        private static string Signature(MethodSpec method) => string.Join(",", method.Parameters.Select(p => p.Type));
     }
 }
