@@ -49,11 +49,11 @@ public sealed class SupportBot(ICustomerServiceClient customerService, IOrderDes
     public Task Card(MiniProgramPageMessage m, CancellationToken ct)
     {
         log.LogInformation("Card: {User} shared page '{Title}' ({Path})", m.FromUserName, m.Title, m.PagePath);
-        return customerService.SendLinkAsync(m.FromUserName, new CustomerServiceLink(
-            Title: "Help with " + m.Title,
-            Description: "Our guide to this page",
-            Url: "https://example.com/help",
-            ThumbUrl: "https://example.com/help.png"), ct);
+        return customerService.SendLinkAsync(m.FromUserName, new LinkCard(
+            "Help with " + m.Title,
+            "Our guide to this page",
+            "https://example.com/help",
+            "https://example.com/help.png"), ct);
     }
 
     [OnText]

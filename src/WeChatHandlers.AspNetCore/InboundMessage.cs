@@ -79,7 +79,14 @@ internal sealed class InboundMessage(PooledBuffer body) : IDisposable
 {
     public PooledBuffer Body { get; } = body;
 
-    public DecryptedMessage? Plaintext { get; set; }
+    private DecryptedMessage _plaintext;
+
+    /// <summary>The decrypted message, when the push was encrypted; owned (and released) by this message.</summary>
+    public DecryptedMessage Plaintext
+    {
+        get => _plaintext;
+        set => _plaintext = value;
+    }
 
     public WeChatAccount? Account { get; set; }
 
@@ -89,7 +96,8 @@ internal sealed class InboundMessage(PooledBuffer body) : IDisposable
 
     public void Dispose()
     {
-        Plaintext?.Dispose();
+        _plaintext.Dispose();
+        _plaintext = default;
         Body.Dispose();
     }
 }

@@ -91,7 +91,7 @@ internal sealed class WeChatCallbackEndpoint
 
         foreach (var account in candidates)
         {
-            if (WeChatSignature.VerifySignature(account.Token, timestamp, nonce, signature))
+            if (WeChatSignature.VerifySignature(signature, account.Token, timestamp, nonce))
             {
                 Log.Verified(_logger, account.Name);
                 http.Response.StatusCode = StatusCodes.Status200OK;
@@ -168,7 +168,7 @@ internal sealed class WeChatCallbackEndpoint
                 return new(StatusCodes.Status403Forbidden, "plaintext_refused", "safe mode is required for this account");
             }
 
-            if (!WeChatSignature.VerifySignature(account.Token, timestamp, nonce, query["signature"].ToString()))
+            if (!WeChatSignature.VerifySignature(query["signature"].ToString(), account.Token, timestamp, nonce))
             {
                 return new(StatusCodes.Status401Unauthorized, "bad_signature", "signature mismatch");
             }
@@ -198,7 +198,7 @@ internal sealed class WeChatCallbackEndpoint
                     return new(StatusCodes.Status403Forbidden, "plaintext_refused", "safe mode is required for this account");
                 }
 
-                if (!WeChatSignature.VerifySignature(account.Token, timestamp, nonce, query["signature"].ToString()))
+                if (!WeChatSignature.VerifySignature(query["signature"].ToString(), account.Token, timestamp, nonce))
                 {
                     return new(StatusCodes.Status401Unauthorized, "bad_signature", "signature mismatch");
                 }

@@ -147,7 +147,7 @@ namespace WeChatHandlers.AspNetCore
 
                 if (!string.IsNullOrEmpty(a.EncodingAESKey))
                 {
-                    if (WeChatHandlers.Security.WeChatCrypto.ValidateEncodingAesKey(a.EncodingAESKey) is { } keyError)
+                    if (!WeChatHandlers.Security.WeChatCrypto.IsValidEncodingAesKey(a.EncodingAESKey, out string? keyError))
                     {
                         errors.Add($"{where}:EncodingAESKey is invalid: {keyError}");
                     }
