@@ -228,8 +228,10 @@ public sealed class WeChatCrypto : IDisposable
     public DecryptedMessage Decrypt(ReadOnlySpan<byte> encryptBase64Utf8)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        // One pooled buffer: Base64 decodes into it, AES decrypts in place, and on success it becomes the result's.
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(Base64.GetMaxDecodedFromUtf8Length(encryptBase64Utf8.Length), 1));
         int used = 0;
+        bool handedOver = false;
         try
         {
             var status = Base64.DecodeFromUtf8(encryptBase64Utf8, buffer, out int consumed, out used);
@@ -238,7 +240,7 @@ public sealed class WeChatCrypto : IDisposable
                 throw new WeChatCryptoException(WeChatCryptoError.DecodeBase64, "The Encrypt value is not valid Base64.");
             }
 
-            // At least one 32-byte padding block of which the header alone fills 20 bytes; whole AES blocks.
+            // At least one 32-byte padding block (the header alone is 20 bytes), and whole AES blocks.
             if (used < PadBlock || used % AesBlock != 0)
             {
                 throw new WeChatCryptoException(WeChatCryptoError.DecryptAes, "The ciphertext is not a whole number of AES blocks of at least 32 bytes.");
@@ -254,14 +256,14 @@ public sealed class WeChatCrypto : IDisposable
             }
 
             int messageLength = Unpack(buffer.AsSpan(0, used));
-            var result = new DecryptedMessage(buffer, HeaderLength, messageLength, used);
-            buffer = null!;
-            return result;
+            handedOver = true;
+            return new DecryptedMessage(buffer, HeaderLength, messageLength, used);
         }
         finally
         {
-            if (buffer is not null)
+            if (!handedOver)
             {
+                // A rejected buffer may still hold a partly valid plaintext: wipe it before the pool hands it out.
                 CryptographicOperations.ZeroMemory(buffer.AsSpan(0, used));
                 ArrayPool<byte>.Shared.Return(buffer);
             }

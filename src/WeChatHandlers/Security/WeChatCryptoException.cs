@@ -14,7 +14,6 @@ public sealed class WeChatCryptoException : Exception
         : base(message, innerException)
     {
         Error = error;
-        HResult = (int)error;
     }
 
     /// <summary>Which check failed.</summary>
