@@ -28,7 +28,14 @@ public sealed class RedisTokenStoreTests : IClassFixture<RedisServerFixture>, IA
             .Select(i => Task.Run(() => (i % 2 == 0 ? first : second).Client().SendTextAsync($"user-{i}", $"m{i}")))
             .ToList();
         await _fake.WaitForAsync("cgi-bin/stable_token", 1);
-        await Task.Delay(300);
+
+        // Proof that the race happened: the instance that lost the lock is waiting for the other's fetch.
+        for (var i = 0; i < 500 && !IsWaitingForLock(first) && !IsWaitingForLock(second); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(IsWaitingForLock(first) ^ IsWaitingForLock(second), "exactly one instance waits for the other's refresh");
         _fake.TokenGate.SetResult();
         await Task.WhenAll(sends);
 
@@ -113,6 +120,9 @@ public sealed class RedisTokenStoreTests : IClassFixture<RedisServerFixture>, IA
         await using var again = await refreshLock.TryAcquireAsync(key, TimeSpan.FromSeconds(30), CancellationToken.None);
         Assert.NotNull(again);
     }
+
+    private static bool IsWaitingForLock(IServiceProvider instance)
+        => instance.Logs().GetSnapshot().Any(r => r.Id.Name == "WaitingForRefreshLock");
 
     private ServiceProvider Instance(AccessTokenMode mode)
         => TestServices.Create(
