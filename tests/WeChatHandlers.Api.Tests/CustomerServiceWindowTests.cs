@@ -238,3 +238,37 @@ public sealed class CustomerServiceWindowTests : IAsyncLifetime
         Assert.Equal(5, _fake.Count(Send));
     }
 }
+
+public sealed class CustomerServiceWindowPushTests
+{
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(1714112445));
+
+    [Theory]
+    [InlineData("text", null, CustomerServiceWindowOrigin.UserMessage, 5, 48 * 3600)]
+    [InlineData("image", null, CustomerServiceWindowOrigin.UserMessage, 5, 48 * 3600)]
+    [InlineData("miniprogrampage", null, CustomerServiceWindowOrigin.UserMessage, 5, 48 * 3600)]
+    [InlineData("event", "user_enter_tempsession", CustomerServiceWindowOrigin.SessionEntered, 2, 60)]
+    public void Pushes_that_open_a_window(string msgType, string? eventName, CustomerServiceWindowOrigin origin, int quota, int seconds)
+    {
+        var tracker = new CustomerServiceWindowTracker(Microsoft.Extensions.Options.Options.Create(new WeChatApiOptions()), _time);
+
+        Assert.True(tracker.OnPush("wx-app-1", "user", msgType, eventName, 1714112445));
+
+        Assert.Equal(
+            new CustomerServiceWindow(origin, quota, DateTimeOffset.FromUnixTimeSeconds(1714112445 + seconds)),
+            tracker.GetWindow("wx-app-1", "user"));
+    }
+
+    [Theory]
+    [InlineData("event", "subscribe_msg_popup_event")]
+    [InlineData("event", "debug_demo")]
+    [InlineData("event", null)]
+    public void Other_events_open_nothing(string msgType, string? eventName)
+    {
+        var tracker = new CustomerServiceWindowTracker(Microsoft.Extensions.Options.Options.Create(new WeChatApiOptions()), _time);
+
+        Assert.False(tracker.OnPush("wx-app-1", "user", msgType, eventName, 1714112445));
+
+        Assert.Null(tracker.GetWindow("wx-app-1", "user"));
+    }
+}
