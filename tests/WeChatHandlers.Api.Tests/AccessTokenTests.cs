@@ -55,6 +55,24 @@ public sealed class AccessTokenTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lifetime_shorter_than_the_margin_is_cached_for_half_of_it()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var services = TestServices.Create(_fake, time: time);
+        var tokens = services.GetRequiredService<IAccessTokenProvider>();
+        _fake.TokenExpiresIn = 200;
+
+        await tokens.GetAccessTokenAsync(TestServices.AppId);
+        time.Advance(TimeSpan.FromSeconds(99));
+        await tokens.GetAccessTokenAsync(TestServices.AppId);
+        Assert.Equal(1, _fake.Count("cgi-bin/stable_token"));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await tokens.GetAccessTokenAsync(TestServices.AppId);
+        Assert.Equal(2, _fake.Count("cgi-bin/stable_token"));
+    }
+
+    [Fact]
     public async Task An_expired_token_is_refreshed_once_and_the_call_retried_once()
     {
         await using var services = TestServices.Create(_fake);
