@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -20,6 +21,9 @@ public static class Demo
     private const string AppId = "wx49f0ab532d5d035a";
     private const string OriginalId = "gh_97417a04a28d";
     private const string User = "o9AgO5Kd5ggOC-bXrbNODIiE3bGY";
+
+    // WeChat stamps pushes with the time the user acted; the send windows of the API client count from it.
+    private static readonly long Now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -57,24 +61,24 @@ public static class Demo
 
         await script.VerifyUrlAsync();
         await script.PushAsync("user opens the chat (JSON, plaintext)", WeChatFormat.Json, encrypted: false,
-            Event("user_enter_tempsession", 1714112400, ""","SessionFrom":"order-page" """), expectStatus: 200, expectSends: 1);
-        string help = Text("help", 1714112401, 7000000000000000001);
+            Event("user_enter_tempsession", Now + 0, ""","SessionFrom":"order-page" """), expectStatus: 200, expectSends: 1);
+        string help = Text("help", Now + 1, 7000000000000000001);
         await script.PushAsync("user types 'help' (XML, plaintext)", WeChatFormat.Xml, encrypted: false, help, expectStatus: 200, expectSends: 1);
         await script.PushAsync("WeChat retries the same 'help' message (duplicate)", WeChatFormat.Xml, encrypted: false, help, expectStatus: 200, expectSends: 0);
         await script.PushAsync("user types 'order 1024' (JSON, safe mode)", WeChatFormat.Json, encrypted: true,
-            Text("order 1024", 1714112402, 7000000000000000002), expectStatus: 200, expectSends: 2);
+            Text("order 1024", Now + 2, 7000000000000000002), expectStatus: 200, expectSends: 2);
         await script.PushAsync("user sends a picture (XML, safe mode)", WeChatFormat.Xml, encrypted: true,
-            Image(1714112403, 7000000000000000003), expectStatus: 200, expectSends: 1);
+            Image(Now + 3, 7000000000000000003), expectStatus: 200, expectSends: 1);
         await script.PushAsync("user shares a mini program card (JSON, plaintext)", WeChatFormat.Json, encrypted: false,
-            Card(1714112404, 7000000000000000004), expectStatus: 200, expectSends: 1);
+            Card(Now + 4, 7000000000000000004), expectStatus: 200, expectSends: 1);
         await script.PushAsync("user writes '你好, can a person help me? 😀' (XML, safe mode)", WeChatFormat.Xml, encrypted: true,
-            Text("你好, can a person help me? 😀", 1714112405, 7000000000000000005), expectStatus: 200, expectSends: 0, expectTransfer: true);
+            Text("你好, can a person help me? 😀", Now + 5, 7000000000000000005), expectStatus: 200, expectSends: 0, expectTransfer: true);
         await script.PushAsync("an event nobody handles (JSON, safe mode)", WeChatFormat.Json, encrypted: true,
-            Event("debug_demo", 1714112406, ""","debug_str":"hello world" """), expectStatus: 200, expectSends: 0);
+            Event("debug_demo", Now + 6, ""","debug_str":"hello world" """), expectStatus: 200, expectSends: 0);
         await script.PushAsync("a tampered push: ciphertext altered after signing", WeChatFormat.Json, encrypted: true,
-            Text("help", 1714112407, 7000000000000000007), expectStatus: 401, expectSends: 0, tamper: true);
+            Text("help", Now + 7, 7000000000000000007), expectStatus: 401, expectSends: 0, tamper: true);
         await script.PushAsync("a forged plaintext push: wrong signature", WeChatFormat.Xml, encrypted: false,
-            Text("help", 1714112408, 7000000000000000008), expectStatus: 401, expectSends: 0, tamper: true);
+            Text("help", Now + 8, 7000000000000000008), expectStatus: 401, expectSends: 0, tamper: true);
 
         await app.StopAsync();
         await app.DisposeAsync();
@@ -127,7 +131,7 @@ public static class Demo
             Console.WriteLine();
             Console.WriteLine($"→ POST {title}");
             string plaintext = format == WeChatFormat.Json ? json : JsonToXml(json);
-            string timestamp = (1714112445 + Steps).ToString(CultureInfo.InvariantCulture);
+            string timestamp = (Now + Steps).ToString(CultureInfo.InvariantCulture);
             string nonce = (_nonce++).ToString(CultureInfo.InvariantCulture);
             string signature = WeChatSignature.ComputeSignature(Token, timestamp, nonce);
             string query = $"/wechat?signature={signature}&timestamp={timestamp}&nonce={nonce}&openid={User}";

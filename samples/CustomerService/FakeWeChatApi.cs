@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -66,7 +66,7 @@ public sealed class SupportBot(ICustomerServiceClient customerService, IOrderDes
     [OnUnhandled]
     public void Other(WeChatMessage m, WeChatContext context)
     {
-        log.LogInformation("Other: unhandled {MsgType} ({Format}, encrypted: {Encrypted})", m.MsgType, context.Format, context.IsEncrypted);
+        log.LogInformation("Other: unhandled {MsgType} {Event} ({Format}, encrypted: {Encrypted})", m.MsgType, m.GetField("Event"), context.Format, context.IsEncrypted);
     }
 }
 

@@ -126,9 +126,12 @@ internal sealed class WeChatApiTransport(
         => new($"{api}?access_token={Uri.EscapeDataString(accessToken)}{extraQuery}", UriKind.Relative);
 
     /// <summary>A JSON request body, written as raw UTF-8.</summary>
-    public static HttpContent JsonContent<T>(T value, JsonTypeInfo<T> typeInfo)
+    public static HttpContent JsonContent<T>(T value, JsonTypeInfo<T> typeInfo) => JsonContent(WeChatJsonWriter.Serialize(value, typeInfo));
+
+    /// <summary>A JSON request body from bytes already serialized (once, and reused by every attempt).</summary>
+    public static HttpContent JsonContent(byte[] utf8Json)
     {
-        var content = new ByteArrayContent(WeChatJsonWriter.Serialize(value, typeInfo));
+        var content = new ByteArrayContent(utf8Json);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         return content;
     }

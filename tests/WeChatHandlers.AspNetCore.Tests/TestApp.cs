@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -69,7 +70,7 @@ public sealed class TestApp : IAsyncDisposable
         return new TestApp(app, address);
     }
 
-    public MetricCollector<long> Counter(string name) => new(null, WeChatCallbackMetrics.Name, name);
+    public MetricCollector<long> Counter(string name) => new(_app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), WeChatCallbackMetrics.Name, name);
 
     public static string TextJson(string content, long msgId = 1234567890123456, string from = "o9AgO5Kd5ggOC-bXrbNODIiE3bGY") =>
         $$"""{"ToUserName":"{{OriginalId}}","FromUserName":"{{from}}","CreateTime":1714112445,"MsgType":"text","Content":"{{content}}","MsgId":{{msgId}}}""";

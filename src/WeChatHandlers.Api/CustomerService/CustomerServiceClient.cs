@@ -205,11 +205,7 @@ internal sealed class CustomerServiceClient : ICustomerServiceClient
     }
 
     private static HttpRequestMessage JsonPost(string api, string token, byte[] body)
-    {
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        return new HttpRequestMessage(HttpMethod.Post, WeChatApiTransport.ApiUri(api, token)) { Content = content };
-    }
+        => new(HttpMethod.Post, WeChatApiTransport.ApiUri(api, token)) { Content = WeChatApiTransport.JsonContent(body) };
 
     /// <summary>
     /// The upload body. Written by hand because WeChat's parser is strict: the boundary unquoted in the

@@ -324,6 +324,18 @@ public sealed class WeChatCrypto : IDisposable
         return full + (PadBlock - (full % PadBlock));
     }
 
+    /// <summary>
+    /// Encrypts <paramref name="message"/> with a fresh random prefix and returns the Base64 <c>Encrypt</c> value:
+    /// what WeChat would put in a safe-mode push. Convenient for tests and tools; the endpoint uses the span overloads.
+    /// </summary>
+    /// <exception cref="WeChatCryptoException"><see cref="WeChatCryptoError.EncryptAes"/> or <see cref="WeChatCryptoError.EncodeBase64"/>.</exception>
+    public string Encrypt(ReadOnlySpan<byte> message)
+    {
+        var buffer = new byte[GetEncryptedLength(message.Length)];
+        int written = Encrypt(message, buffer);
+        return System.Text.Encoding.ASCII.GetString(buffer, 0, written);
+    }
+
     /// <summary>Encrypts <paramref name="message"/> with a fresh random prefix and writes the Base64 <c>Encrypt</c> value (UTF-8).</summary>
     /// <returns>The number of bytes written: <see cref="GetEncryptedLength(int)"/>.</returns>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too small.</exception>
