@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using WeChatHandlers;
+using WeChatHandlers.AspNetCore;
+using WeChatHandlers.Security;
+using WeChatHandlers.Tests;
+
+// The servers of the HTTP load comparison, and the signed requests they are loaded with.
+//   ours     <urls>            this framework: AddWeChatHandlers + AddWeChatCallback + MapWeChatCallback("/wechat"),
+//                              a handler that reads the text message and does no I/O
+//   bare     <urls>            the floor: Kestrel reading the body and answering "success", nothing else
+//   requests <dir> <count>     writes <dir>/{xml,json}-{plain,aes}.txt: one "path<TAB>body" line per request,
+//                              each a seed text message with its own MsgId, signed for the token below
+// Settings come from the WeChat section (WeChat__Token, WeChat__AppId, WeChat__EncodingAESKey environment variables).
+string mode = args.Length > 0 ? args[0] : string.Empty;
+switch (mode)
+{
+    case "ours":
+    case "bare":
+        var builder = WebApplication.CreateSlimBuilder(args[1..]);
+
+        // Per-request log lines would measure the console, not the framework; production runs at Warning too.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (mode == "ours")
+        {
+            builder.Services.AddSingleton<IWeChatDedupeStore, ForgetfulDedupeStore>();
+            builder.Services.AddWeChatHandlers();
+            builder.Services.AddWeChatCallback(builder.Configuration.GetSection("WeChat"));
+        }
+
+        var app = builder.Build();
+        if (mode == "ours")
+        {
+            app.MapWeChatCallback("/wechat");
+            app.MapGet("/stats", () => $"handled={LoadHandlers.Handled} skipped={ForgetfulDedupeStore.Skipped}");
+        }
+        else
+        {
+            app.MapPost("/wechat", Bare.HandleAsync);
+        }
+
+        await app.RunAsync();
+        return 0;
+
+    case "requests":
+        Requests.Write(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), Environment.GetEnvironmentVariable("WeChat__Token")!,
+            Environment.GetEnvironmentVariable("WeChat__EncodingAESKey")!, Environment.GetEnvironmentVariable("WeChat__AppId")!);
+        return 0;
+
+    default:
+        Console.Error.WriteLine("usage: ours|bare --urls http://127.0.0.1:PORT, or requests <dir> <count>");
+        return 2;
+}
+
+internal static class Bare
+{
+    private static readonly byte[] s_success = "success"u8.ToArray();
+
+    /// <summary>Reads the whole body, as any endpoint must before it can answer, and answers "success".</summary>
+    public static async Task HandleAsync(HttpContext http)
+    {
+        var reader = http.Request.BodyReader;
+        while (true)
+        {
+            var read = await reader.ReadAsync(http.RequestAborted);
+            reader.AdvanceTo(read.Buffer.End);
+            if (read.IsCompleted)
+            {
+                break;
+            }
+        }
+
+        http.Response.ContentType = "text/plain";
+        http.Response.ContentLength = s_success.Length;
+        await http.Response.Body.WriteAsync(s_success, http.RequestAborted);
+    }
+}
+
+/// <summary>The handler of the "ours" target: it reads what a real one reads and does no I/O.</summary>
+public static class LoadHandlers
+{
+    private static long s_handled;
+    private static long s_seen;
+
+    public static long Handled => Interlocked.Read(ref s_handled);
+
+    public static long Seen => Interlocked.Read(ref s_seen);
+
+    [OnText]
+    public static void Text(TextMessage message)
+    {
+        Interlocked.Increment(ref s_handled);
+        Interlocked.Add(ref s_seen, message.FromUserName.Length + message.Content.Length);
+    }
+}
+
+/// <summary>
+/// The default memory dedupe store, except that a message's key is released when the message completes instead of
+/// being remembered. The load repeats a finite list of pre-signed messages (safe-mode bodies cannot be made up per
+/// request), and the endpoint's shortest dedupe window is 60 s; remembered keys would turn every repeat into the cheap
+/// "already done" answer. Released keys make every request a first delivery: the store claims the key (an insert),
+/// the handler runs, the key is released (a removal), which is the same store work a real first delivery does.
+/// </summary>
+internal sealed class ForgetfulDedupeStore(TimeProvider time) : IWeChatDedupeStore
+{
+    private static long s_skipped;
+    private readonly MemoryWeChatDedupeStore _inner = new(time);
+
+    /// <summary>Requests that did not run the handler (a concurrent duplicate); the load script reports it.</summary>
+    public static long Skipped => Interlocked.Read(ref s_skipped);
+
+    public async ValueTask<WeChatDedupeDecision> TryBeginAsync(string key, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        var decision = await _inner.TryBeginAsync(key, ttl, cancellationToken).ConfigureAwait(false);
+        if (decision != WeChatDedupeDecision.Run)
+        {
+            Interlocked.Increment(ref s_skipped);
+        }
+
+        return decision;
+    }
+
+    public ValueTask CompleteAsync(string key, bool succeeded, TimeSpan ttl, CancellationToken cancellationToken) =>
+        _inner.CompleteAsync(key, succeeded: false, ttl, cancellationToken);
+
+    public ValueTask<WeChatDedupeDecision> WaitAsync(string key, TimeSpan ttl, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _inner.WaitAsync(key, ttl, timeout, cancellationToken);
+}
+
+internal static class Requests
+{
+    private const string Timestamp = "1714037059";
+    private const string Nonce = "486452656";
+
+    public static void Write(string directory, int count, string token, string aesKey, string appId)
+    {
+        Directory.CreateDirectory(directory);
+        using var crypto = new WeChatCrypto(token, aesKey, appId);
+        string plainQuery = $"/wechat?signature={WeChatSignature.ComputeSignature(token, Timestamp, Nonce)}&timestamp={Timestamp}&nonce={Nonce}";
+        foreach (var (format, template) in new[] { ("xml", SeedPackets.TextXml), ("json", SeedPackets.TextJson) })
+        {
+            using var plain = new StreamWriter(Path.Combine(directory, $"{format}-plain.txt"), false, new UTF8Encoding(false));
+            using var aes = new StreamWriter(Path.Combine(directory, $"{format}-aes.txt"), false, new UTF8Encoding(false));
+            for (int i = 0; i < count; i++)
+            {
+                // A distinct MsgId per request, so the endpoint's dedupe lets every request run the handler.
+                string message = template.Replace("1234567890123456", (1234567890000000L + i).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+                plain.Write(plainQuery);
+                plain.Write('\t');
+                plain.Write(message);
+                plain.Write('\n');
+
+                byte[] utf8 = Encoding.UTF8.GetBytes(message);
+                byte[] encrypted = new byte[crypto.GetEncryptedLength(utf8.Length)];
+                string encrypt = Encoding.ASCII.GetString(encrypted, 0, crypto.Encrypt(utf8, encrypted));
+                string signature = WeChatSignature.ComputeMsgSignature(token, Timestamp, Nonce, encrypt);
+                string envelope = format == "xml"
+                    ? $"<xml><ToUserName><![CDATA[toUser]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
+                    : $$"""{"ToUserName":"toUser","Encrypt":"{{encrypt}}"}""";
+                aes.Write($"/wechat?signature={WeChatSignature.ComputeSignature(token, Timestamp, Nonce)}&timestamp={Timestamp}&nonce={Nonce}&encrypt_type=aes&msg_signature={signature}");
+                aes.Write('\t');
+                aes.Write(envelope);
+                aes.Write('\n');
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# HTTP load comparison on loopback: this framework's endpoint, a bare Kestrel endpoint (the floor) and node-webot's
+# `wechat` middleware, loaded by wrk with pre-signed seed text messages, plaintext and safe mode, XML and JSON.
+#   benchmarks/http/run.sh            10 s per case after a 3 s warm-up
+#   benchmarks/http/run.sh --quick    3 s per case after a 1 s warm-up
+# The machine has 2 cores: the server under test is pinned to CPU 0, wrk (one thread) to CPU 1.
+# Prints a markdown table and writes it to benchmarks/http/results-<date>.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+duration=10; warmup=3; count=20000
+if [[ "${1:-}" == "--quick" ]]; then duration=3; warmup=1; fi
+connections=${CONNECTIONS:-32}
+server_cpu=${SERVER_CPU:-0}; client_cpu=${CLIENT_CPU:-1}
+
+export WeChat__Token=loadtesttoken
+export WeChat__AppId=wx0123456789abcdef
+export WeChat__EncodingAESKey=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFA
+# Every request carries its own MsgId. The "ours" target releases a key when its message completes (see
+# ForgetfulDedupeStore in LoadTargets/Program.cs), so repeats of the list still run the handler.
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+work=$(mktemp -d)
+pid=""
+cleanup() { if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "building" >&2
+dotnet build benchmarks/WeChatHandlers.LoadTargets -c Release -o "$work/bin" -v q -nologo >/dev/null
+(cd benchmarks/node-peer && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+dotnet "$work/bin/WeChatHandlers.LoadTargets.dll" requests "$work/requests" "$count"
+
+wait_for() { for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; echo "server on $1 did not start" >&2; return 1; }
+
+start() { # target port
+  case "$1" in
+    ours|bare) taskset -c "$server_cpu" dotnet "$work/bin/WeChatHandlers.LoadTargets.dll" "$1" --urls "http://127.0.0.1:$2" >"$work/$1.log" 2>&1 & ;;
+    node) PORT=$2 WECHAT_TOKEN=$WeChat__Token WECHAT_APPID=$WeChat__AppId WECHAT_AES_KEY=$WeChat__EncodingAESKey \
+            taskset -c "$server_cpu" node benchmarks/node-peer/server.js >"$work/node.log" 2>&1 & ;;
+  esac
+  pid=$!
+  wait_for "$2"
+}
+
+stop() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
+
+load() { # port case seconds -> RESULT line
+  local type=text/xml; [[ "$2" == json-* ]] && type=application/json
+  taskset -c "$client_cpu" wrk -t1 -c"$connections" -d"$3"s --latency -s benchmarks/http/post.lua \
+    "http://127.0.0.1:$1" -- "$work/requests/$2.txt" "$type" | grep '^RESULT'
+}
+
+check() { # port case: one request must be answered "success" with 200
+  local line body path type=text/xml; line=$(head -n1 "$work/requests/$2.txt"); path=${line%%$'\t'*}; body=${line#*$'\t'}
+  [[ "$2" == json-* ]] && type=application/json
+  local answer; answer=$(curl -s -w ' %{http_code}' -H "Content-Type: $type" --data-binary "$body" "http://127.0.0.1:$1$path")
+  [[ "$answer" == "success 200" ]] || { echo "target on $1 answered '$answer' to $2" >&2; return 1; }
+}
+
+results="$work/results.tsv"
+ours_stats=""
+port=5100
+for target in bare ours node; do
+  port=$((port + 1))
+  start "$target" "$port"
+  for case in xml-plain json-plain xml-aes json-aes; do
+    if [[ "$target" == node && "$case" == json-* ]]; then
+      printf '%s\t%s\tn/a\tn/a\tn/a\tn/a\n' "$target" "$case" >>"$results"; continue
+    fi
+    check "$port" "$case"
+    load "$port" "$case" "$warmup" >/dev/null
+    r=$(load "$port" "$case" "$duration")
+    echo "$target $case $r" >&2
+    rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$r"); p50=$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$r")
+    p99=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$r"); errors=$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$r")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$case" "$rps" "$p50" "$p99" "$errors" >>"$results"
+  done
+  if [[ "$target" == ours ]]; then ours_stats=$(curl -s "http://127.0.0.1:$port/stats"); fi
+  stop
+done
+
+table=$(awk -F'\t' '
+  { rps[$1 FS $2] = $3; p50[$1 FS $2] = $4; p99[$1 FS $2] = $5; err[$1 FS $2] = $6 }
+  END {
+    split("xml-plain json-plain xml-aes json-aes", cases, " ")
+    print "| Case | Bare Kestrel req/s | Ours req/s | Node wechat req/s | Ours / bare | Ours / node | p99 bare | p99 ours | p99 node | Errors (b/o/n) |"
+    print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    for (i = 1; i <= 4; i++) {
+      c = cases[i]; b = rps["bare" FS c]; o = rps["ours" FS c]; n = rps["node" FS c]
+      ob = (b > 0) ? sprintf("%.0f%%", 100 * o / b) : "n/a"
+      on = (n + 0 > 0) ? sprintf("%.1fx", o / n) : "n/a"
+      printf "| %s | %s | %s | %s | %s | %s | %s ms | %s ms | %s | %s/%s/%s |\n", c, b, o, n, ob, on, p99["bare" FS c], p99["ours" FS c], (n == "n/a" ? "n/a" : p99["node" FS c] " ms"), err["bare" FS c], err["ours" FS c], err["node" FS c]
+    }
+    print ""
+    printf "Safe mode vs plaintext (ours): XML %.0f%%, JSON %.0f%% of the plaintext req/s.\n", 100 * rps["ours" FS "xml-aes"] / rps["ours" FS "xml-plain"], 100 * rps["ours" FS "json-aes"] / rps["ours" FS "json-plain"]
+  }' "$results")
+
+wrk_version=$( (wrk -v 2>&1 || true) | head -n1 | cut -d' ' -f1-2)
+header="HTTP load, $(date -u +%Y-%m-%dT%H:%MZ), ${duration}s per case after ${warmup}s warm-up, wrk -t1 -c${connections} on CPU ${client_cpu}, server on CPU ${server_cpu}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), node $(node --version), ${wrk_version}"
+out="benchmarks/http/results-$(date -u +%Y%m%d-%H%M).md"
+printf '%s\n\n%s\n\nOurs, all cases including warm-ups: %s (handler runs; requests a dedupe decision kept from the handler).\n' "$header" "$table" "$ours_stats" | tee "$out"
