@@ -67,11 +67,14 @@ public class SafeModeDecrypt
         return message.Length;
     }
 
-    /// <summary>A seed-shaped XML text message whose Content pads it to exactly <paramref name="size"/> UTF-8 bytes.</summary>
+    /// <summary>
+    /// A seed-shaped text message whose Content pads it to exactly <paramref name="size"/> UTF-8 bytes. JSON, because
+    /// even the seed's XML text message is 232 bytes; the decryption does not care what the plaintext is.
+    /// </summary>
     public static byte[] TextMessageOfSize(int size)
     {
-        const string Head = "<xml><ToUserName><![CDATA[gh_0123456789ab]]></ToUserName><FromUserName><![CDATA[o9AgO5Kd5ggOC-bXrbNODIiE3bGY]]></FromUserName><CreateTime>1714037059</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[";
-        const string Tail = "]]></Content><MsgId>1234567890123456</MsgId></xml>";
+        const string Head = "{\"ToUserName\":\"gh_0123456789ab\",\"FromUserName\":\"o9AgO5Kd5ggOC-bXrbNODIiE3bGY\",\"CreateTime\":1714037059,\"MsgType\":\"text\",\"Content\":\"";
+        const string Tail = "\",\"MsgId\":1234567890123456}";
         int fill = size - Head.Length - Tail.Length;
         if (fill < 1)
         {

@@ -1,0 +1,115 @@
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using WeChatHandlers.AspNetCore;
+using WeChatHandlers.Security;
+using WeChatHandlers.Tests;
+
+namespace WeChatHandlers.Benchmarks;
+
+/// <summary>
+/// The endpoint's own cost per request, without sockets or Kestrel's parser: the RequestDelegate that
+/// <c>MapWeChatCallback</c> maps, called with a fresh HttpContext per request, against a delegate that only reads the
+/// body and writes "success" (the same floor as the HTTP comparison's bare endpoint). The difference is what the
+/// framework adds to every request: signature, decryption, scan, dedupe, scope, dispatch, metrics, reply.
+/// </summary>
+[MemoryDiagnoser]
+[BenchmarkCategory("endpoint")]
+public class EndpointPerRequest
+{
+    private const string Token = SafeModeDecrypt.Token;
+    private const string Timestamp = SafeModeDecrypt.Timestamp;
+    private const string Nonce = SafeModeDecrypt.Nonce;
+
+    private static readonly byte[] s_success = "success"u8.ToArray();
+
+    private WebApplication _app = null!;
+    private RequestDelegate _ours = null!;
+    private byte[] _body = null!;
+    private QueryString _query;
+
+    [Params("xml-plain", "json-plain", "xml-aes")]
+    public string Case { get; set; } = "xml-plain";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton<IWeChatDedupeStore, ForgetfulDedupeStore>();
+        builder.Services.AddWeChatHandlers();
+        builder.Services.AddWeChatCallback(o =>
+        {
+            o.Token = Token;
+            o.EncodingAESKey = SafeModeDecrypt.EncodingAesKey;
+            o.AppId = SafeModeDecrypt.AppId;
+        });
+        _app = builder.Build();
+        _app.MapWeChatCallback("/wechat");
+        _ours = ((IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().Single().RequestDelegate!;
+
+        string message = Case.StartsWith("xml", StringComparison.Ordinal) ? SeedPackets.TextXml : SeedPackets.TextJson;
+        string signature = WeChatSignature.ComputeSignature(Token, Timestamp, Nonce);
+        if (Case.EndsWith("aes", StringComparison.Ordinal))
+        {
+            using var crypto = new WeChatCrypto(Token, SafeModeDecrypt.EncodingAesKey, SafeModeDecrypt.AppId);
+            var (envelope, msgSignature) = SafeModeDecrypt.Envelope(crypto, Encoding.UTF8.GetBytes(message));
+            _body = envelope;
+            _query = new QueryString($"?signature={signature}&timestamp={Timestamp}&nonce={Nonce}&encrypt_type=aes&msg_signature={msgSignature}");
+        }
+        else
+        {
+            _body = Encoding.UTF8.GetBytes(message);
+            _query = new QueryString($"?signature={signature}&timestamp={Timestamp}&nonce={Nonce}");
+        }
+
+        var probe = NewContext();
+        _ours(probe).GetAwaiter().GetResult();
+        if (probe.Response.StatusCode != 200)
+        {
+            throw new InvalidOperationException($"The endpoint answered {probe.Response.StatusCode}.");
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    [Benchmark(Baseline = true, Description = "Bare: read body, answer success")]
+    public async Task<int> Bare()
+    {
+        var http = NewContext();
+        var buffer = new byte[64];
+        while (await http.Request.Body.ReadAsync(buffer) > 0)
+        {
+        }
+
+        http.Response.ContentLength = s_success.Length;
+        await http.Response.Body.WriteAsync(s_success);
+        return http.Response.StatusCode;
+    }
+
+    [Benchmark(Description = "MapWeChatCallback endpoint")]
+    public async Task<int> Ours()
+    {
+        var http = NewContext();
+        await _ours(http);
+        return http.Response.StatusCode;
+    }
+
+    private DefaultHttpContext NewContext()
+    {
+        var http = new DefaultHttpContext { RequestServices = _app.Services };
+        http.Request.Method = HttpMethods.Post;
+        http.Request.Path = "/wechat";
+        http.Request.QueryString = _query;
+        http.Request.ContentType = "text/xml";
+        http.Request.ContentLength = _body.Length;
+        http.Request.Body = new MemoryStream(_body, writable: false);
+        http.Response.Body = Stream.Null;
+        return http;
+    }
+}
