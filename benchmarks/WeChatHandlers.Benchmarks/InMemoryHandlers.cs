@@ -85,6 +85,13 @@ public static class InMemoryHandlers
     public static GeneratorDriver Driver() =>
         CSharpGeneratorDriver.Create([new WeChatHandlersGenerator().AsSourceGenerator()], parseOptions: ParseOptions);
 
+    /// <summary>The generated sources for the scaling set of <paramref name="count"/> handlers.</summary>
+    public static string Generate(int count)
+    {
+        var driver = Driver().RunGenerators(Compilation($"Scaling{count}", EventHandlersSource(count)));
+        return string.Join("\n", driver.GetRunResult().GeneratedTrees.Select(t => t.ToString()));
+    }
+
     /// <summary>Generates, compiles and loads the handlers; returns their <c>AddWeChatHandlers</c> applied to a fresh collection.</summary>
     public static IServiceCollection BuildAndLoad(string assemblyName, string source)
     {

@@ -13,6 +13,30 @@ public static class Program
     {
         // --quick: one launch, few short iterations; the whole suite in a few minutes. Good for "did anything regress
         // by a lot", not for the published tables, which come from the default job.
+        // --print-generated N: the dispatcher the generator makes for the scaling set of N handlers, to read what is measured.
+        if (args.Length == 2 && args[0] == "--print-generated")
+        {
+            Console.WriteLine(InMemoryHandlers.Generate(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)));
+            return 0;
+        }
+
+        // --probe-scaling N: dispatch the scaling set's last event a million times outside BenchmarkDotNet, for profilers
+        // and JIT diagnostics (DOTNET_JitDisasmSummary=1) on the generated code.
+        if (args.Length == 2 && args[0] == "--probe-scaling")
+        {
+            var probe = new DispatchScaling { Handlers = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) };
+            probe.Setup();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            for (int i = 0; i < 1_000_000; i++)
+            {
+                probe.DispatchLast();
+            }
+
+            Console.WriteLine($"{watch.Elapsed.TotalMilliseconds * 1000 / 1_000_000:F1} ns per dispatch (rough; the tables come from BenchmarkDotNet)");
+            probe.Cleanup();
+            return 0;
+        }
+
         bool quick = args.Contains("--quick");
         args = [.. args.Where(a => a != "--quick")];
 
