@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WeChatHandlers.Payloads;
@@ -30,7 +29,6 @@ internal sealed class WeChatCallbackEndpoint
     private readonly WeChatCallbackMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly IHostApplicationLifetime _lifetime;
     private readonly IWeChatPushObserver[] _observers;
 
     public WeChatCallbackEndpoint(
@@ -43,7 +41,6 @@ internal sealed class WeChatCallbackEndpoint
         WeChatCallbackMetrics metrics,
         ILogger<WeChatCallbackEndpoint> logger,
         TimeProvider time,
-        IHostApplicationLifetime lifetime,
         IEnumerable<IWeChatPushObserver> observers)
     {
         _options = options.Value;
@@ -55,7 +52,6 @@ internal sealed class WeChatCallbackEndpoint
         _metrics = metrics;
         _logger = logger;
         _time = time;
-        _lifetime = lifetime;
         _observers = [.. observers];
     }
 
@@ -448,7 +444,7 @@ internal sealed class WeChatCallbackEndpoint
         {
             var e = endpoint;
             long started = e._time.GetTimestamp();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(e._lifetime.ApplicationStopping);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(e._queue.ShutdownDeadline);
             timeout.CancelAfter(e._options.HandlerTimeout);
             var scope = e._scopes.CreateAsyncScope();
             try
