@@ -276,7 +276,28 @@ internal sealed class WeChatCallbackEndpoint
             observer.OnPush(message.Account!.AppId, payload);
         }
 
-        var route = _dispatcher.Route(payload);
+        WeChatRoute route;
+        try
+        {
+            route = _dispatcher.Route(payload);
+        }
+        catch (Exception ex)
+        {
+            // Routing runs user patterns (bounded by a match timeout); a failure there is a handler failure.
+            _metrics.Failed("(routing)");
+            Log.HandlerFailed(_logger, ex, "(routing)", key);
+            await _dedupe.CompleteAsync(key, succeeded: false, _options.DedupeWindow, CancellationToken.None).ConfigureAwait(false);
+            message.Dispose();
+            if (_options.ReturnServerErrorOnHandlerFailure)
+            {
+                http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                return;
+            }
+
+            await WriteSuccessAsync(http).ConfigureAwait(false);
+            return;
+        }
+
         if (!route.IsHandled)
         {
             _metrics.Unhandled();

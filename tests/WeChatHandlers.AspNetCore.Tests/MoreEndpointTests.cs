@@ -50,6 +50,22 @@ public class CompatibilityAndRoutingTests
 public class LifecycleTests
 {
     [Fact]
+    public async Task A_pattern_that_backtracks_forever_times_out_and_runs_nothing()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var failed = app.Counter("wechat.handlers.failed");
+        var response = await app.PostPlainAsync(TestApp.TextXml(new string('a', 64) + "!", 61));
+        Assert.Equal("success", await response.Content.ReadAsStringAsync());
+        Assert.Empty(app.Probe.Calls);
+        Assert.Equal(1, failed.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Contains(app.Logs.GetSnapshot(), r => r.Exception is System.Text.RegularExpressions.RegexMatchTimeoutException);
+
+        // A matching text still routes through the same pattern.
+        await app.PostPlainAsync(TestApp.TextXml("aaaa", 62));
+        Assert.Equal(("OnlyAs", "aaaa"), Assert.Single(app.Probe.Calls));
+    }
+
+    [Fact]
     public async Task Shutdown_drains_messages_acknowledged_first()
     {
         await using var app = await TestApp.StartAsync();
