@@ -414,7 +414,7 @@ internal static class XmlPayloadReader
             int valueStart, valueLength, endTag;
             if (rest.StartsWith("<![CDATA["u8))
             {
-                int end = rest[9..].IndexOf("]]>"u8);
+                int end = IndexOfCDataEnd(rest[9..]);
                 valueStart = 9;
                 valueLength = end;
                 endTag = 9 + end + 3;
@@ -461,6 +461,28 @@ internal static class XmlPayloadReader
             slot = new FieldSlot(_pos + valueStart, valueLength, SlotKind.Raw);
             _pos += endTag + i + 1;
             return true;
+        }
+
+        /// <summary>The first <c>]]&gt;</c>: a single-byte search for ']' is cheaper than a three-byte one on short values.</summary>
+        private static int IndexOfCDataEnd(ReadOnlySpan<byte> text)
+        {
+            int offset = 0;
+            while (true)
+            {
+                int bracket = text[offset..].IndexOf((byte)']');
+                if (bracket < 0)
+                {
+                    return -1;
+                }
+
+                int at = offset + bracket;
+                if (text[at..].StartsWith("]]>"u8))
+                {
+                    return at;
+                }
+
+                offset = at + 1;
+            }
         }
 
         private FieldSlot ReadMixedContent(ReadOnlySpan<byte> elementName, out bool hasChildren)
@@ -680,8 +702,13 @@ internal static class XmlPayloadReader
                 throw Error("Expected a name");
             }
 
-            int length = _xml[(_pos + 1)..].IndexOfAnyExcept(s_nameChars);
-            _pos = length < 0 ? _xml.Length : _pos + 1 + length;
+            // Element names are short: a scalar walk beats a vector search's setup.
+            _pos++;
+            while (_pos < _xml.Length && s_nameChars.Contains(_xml[_pos]))
+            {
+                _pos++;
+            }
+
             return _xml[start.._pos];
         }
 
