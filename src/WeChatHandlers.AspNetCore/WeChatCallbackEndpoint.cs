@@ -361,6 +361,23 @@ internal sealed class WeChatCallbackEndpoint
         await WriteReplyAsync(http, result.Reply, work.ReplyFields, nonce).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Records a handler's outcome. A store that fails here (Redis down) is logged and counted but must not turn a
+    /// finished handler into a failure, nor end a background queue reader.
+    /// </summary>
+    private async ValueTask CompleteDedupeAsync(string key, bool succeeded)
+    {
+        try
+        {
+            await _dedupe.CompleteAsync(key, succeeded, _options.DedupeWindow, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _metrics.Rejected("dedupe_store_failed");
+            Log.DedupeStoreFailed(_logger, ex, key);
+        }
+    }
+
     private static string MsgTypeName(in WeChatPayload payload) =>
         payload.ValueEquals(WeChatField.MsgType, "text"u8) ? "text"
         : payload.ValueEquals(WeChatField.MsgType, "event"u8) ? "event"
@@ -483,7 +500,7 @@ internal sealed class WeChatCallbackEndpoint
                 e._metrics.Handled(route.HandlerName);
                 e._metrics.Duration(route.HandlerName, elapsed);
                 Log.Handled(e._logger, msgType, key, route.HandlerName, elapsed.TotalMilliseconds);
-                await e._dedupe.CompleteAsync(key, succeeded: true, e._options.DedupeWindow, CancellationToken.None).ConfigureAwait(false);
+                await e.CompleteDedupeAsync(key, succeeded: true).ConfigureAwait(false);
                 return result;
             }
             catch (Exception ex)
@@ -492,7 +509,7 @@ internal sealed class WeChatCallbackEndpoint
                 e._metrics.Failed(route.HandlerName);
                 e._metrics.Duration(route.HandlerName, e._time.GetElapsedTime(started));
                 Log.HandlerFailed(e._logger, ex, route.HandlerName, key);
-                await e._dedupe.CompleteAsync(key, succeeded: false, e._options.DedupeWindow, CancellationToken.None).ConfigureAwait(false);
+                await e.CompleteDedupeAsync(key, succeeded: false).ConfigureAwait(false);
                 return null;
             }
             finally

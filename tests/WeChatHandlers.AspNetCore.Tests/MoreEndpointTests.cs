@@ -128,3 +128,40 @@ public class LifecycleTests
         Assert.Equal(5, afterMessage!.Value.Remaining);
     }
 }
+
+public class StoreFailureTests
+{
+    /// <summary>Claims work, recording outcomes fails: as a Redis store does when the server goes away mid-run.</summary>
+    private sealed class BrokenCompletionStore : IWeChatDedupeStore
+    {
+        public ValueTask<WeChatDedupeDecision> TryBeginAsync(string key, TimeSpan ttl, CancellationToken cancellationToken) => new(WeChatDedupeDecision.Run);
+
+        public ValueTask CompleteAsync(string key, bool succeeded, TimeSpan ttl, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("store unavailable");
+
+        public ValueTask<WeChatDedupeDecision> WaitAsync(string key, TimeSpan ttl, TimeSpan timeout, CancellationToken cancellationToken) => new(WeChatDedupeDecision.Run);
+    }
+
+    [Fact]
+    public async Task A_store_failure_after_the_handler_is_logged_and_neither_fails_the_push_nor_the_queue()
+    {
+        await using var app = await TestApp.StartAsync(services: s => s.AddSingleton<IWeChatDedupeStore>(new BrokenCompletionStore()));
+        var response = await app.PostPlainAsync(TestApp.TextXml("transfer", 71));
+        Assert.Contains("transfer_customer_service", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(app.Logs.GetSnapshot(), r => r.Message.Contains("dedupe store failed", StringComparison.Ordinal));
+
+        // Background readers survive the same failure and keep serving.
+        for (long id = 72; id < 75; id++)
+        {
+            await app.PostPlainAsync(TestApp.TextXml("later", id));
+            app.Probe.Gate.Release();
+        }
+
+        for (int i = 0; i < 600 && app.Probe.Count("Later.end") < 3; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(3, app.Probe.Count("Later.end"));
+    }
+}
