@@ -46,7 +46,8 @@ internal static class Emitter
 
         for (int i = 0; i < table.Patterns.Count; i++)
         {
-            w.Line($"private static readonly {Regex} s_pattern{i} = new {Regex}({Literal(table.Patterns[i].Key)}, global::System.Text.RegularExpressions.RegexOptions.CultureInvariant);");
+            // The text is the user's: a match timeout bounds what a backtracking pattern can cost on hostile input.
+            w.Line($"private static readonly {Regex} s_pattern{i} = new {Regex}({Literal(table.Patterns[i].Key)}, global::System.Text.RegularExpressions.RegexOptions.CultureInvariant, global::System.TimeSpan.FromMilliseconds(250));");
         }
 
         if (table.Patterns.Count > 0)

@@ -97,7 +97,7 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
                 _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
             }
 
-            entry.Finished.TrySetResult();
+            entry.MarkFinished();
         }
 
         return ValueTask.CompletedTask;
@@ -110,7 +110,7 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
         {
             try
             {
-                await entry.Finished.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+                await entry.WhenFinished().WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -155,6 +155,26 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
     {
         public long ExpiresAt = expiresAt;
         public volatile bool Succeeded;
-        public readonly TaskCompletionSource Finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private volatile bool _finished;
+
+        // Created only when a retry waits: most messages are never retried.
+        private TaskCompletionSource? _waiters;
+
+        public Task WhenFinished()
+        {
+            var waiters = _waiters ?? Interlocked.CompareExchange(ref _waiters, new(TaskCreationOptions.RunContinuationsAsynchronously), null) ?? _waiters!;
+            if (_finished)
+            {
+                waiters.TrySetResult();
+            }
+
+            return waiters.Task;
+        }
+
+        public void MarkFinished()
+        {
+            _finished = true;
+            _waiters?.TrySetResult();
+        }
     }
 }

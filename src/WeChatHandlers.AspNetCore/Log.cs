@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Warning, "WeChat background queue is full; {Key} refused with 503 so WeChat retries")]
     public static partial void QueueFull(ILogger logger, string key);
 
+    [LoggerMessage(9, LogLevel.Error, "WeChat dedupe store failed to record the outcome of {Key}; a retry may run the handler again")]
+    public static partial void DedupeStoreFailed(ILogger logger, Exception exception, string key);
+
     [LoggerMessage(8, LogLevel.Information, "WeChat URL verification succeeded for account {Account}")]
     public static partial void Verified(ILogger logger, string account);
 }

@@ -10,6 +10,7 @@ namespace WeChatHandlers.AspNetCore;
 internal sealed class WeChatBackgroundQueue : BackgroundService
 {
     private readonly Channel<Func<Task>> _channel;
+    private readonly CancellationTokenSource _abort = new();
 
     public WeChatBackgroundQueue(Microsoft.Extensions.Options.IOptions<WeChatCallbackOptions> options) =>
         _channel = Channel.CreateBounded<Func<Task>>(new BoundedChannelOptions(options.Value.BackgroundQueueCapacity)
@@ -18,12 +19,25 @@ internal sealed class WeChatBackgroundQueue : BackgroundService
             SingleReader = false,
         });
 
+    /// <summary>
+    /// Fires when the host's shutdown timeout runs out while handlers still run. Until then shutdown waits for them:
+    /// cancelling at the first sign of shutdown would throw away work WeChat was already told is done.
+    /// </summary>
+    public CancellationToken ShutdownDeadline => _abort.Token;
+
     public bool TryEnqueue(Func<Task> work) => _channel.Writer.TryWrite(work);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _channel.Writer.TryComplete();
+        using var abort = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), _abort);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        base.Dispose();
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)

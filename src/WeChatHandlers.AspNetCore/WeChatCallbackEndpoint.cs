@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WeChatHandlers.Payloads;
@@ -30,8 +29,8 @@ internal sealed class WeChatCallbackEndpoint
     private readonly WeChatCallbackMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly IHostApplicationLifetime _lifetime;
     private readonly IWeChatPushObserver[] _observers;
+    private readonly TimeoutBuckets _timeouts;
 
     public WeChatCallbackEndpoint(
         IOptions<WeChatCallbackOptions> options,
@@ -43,7 +42,6 @@ internal sealed class WeChatCallbackEndpoint
         WeChatCallbackMetrics metrics,
         ILogger<WeChatCallbackEndpoint> logger,
         TimeProvider time,
-        IHostApplicationLifetime lifetime,
         IEnumerable<IWeChatPushObserver> observers)
     {
         _options = options.Value;
@@ -55,8 +53,8 @@ internal sealed class WeChatCallbackEndpoint
         _metrics = metrics;
         _logger = logger;
         _time = time;
-        _lifetime = lifetime;
         _observers = [.. observers];
+        _timeouts = new TimeoutBuckets(_options.HandlerTimeout);
     }
 
     public Task HandleAsync(HttpContext http)
@@ -77,8 +75,8 @@ internal sealed class WeChatCallbackEndpoint
 
     private Task VerifyUrlAsync(HttpContext http)
     {
-        var query = http.Request.Query;
-        string? signature = query["signature"], timestamp = query["timestamp"], nonce = query["nonce"], echostr = query["echostr"];
+        var query = WeChatQuery.Parse(http.Request.QueryString.Value);
+        string? signature = query.Signature, timestamp = query.Timestamp, nonce = query.Nonce, echostr = query.EchoStr;
         if (signature is null || timestamp is null || nonce is null || echostr is null)
         {
             return RejectAsync(http, StatusCodes.Status400BadRequest, "missing_parameters", "signature, timestamp, nonce and echostr are required");
@@ -106,8 +104,8 @@ internal sealed class WeChatCallbackEndpoint
     private async Task ReceiveAsync(HttpContext http)
     {
         long arrived = _time.GetTimestamp();
-        var query = http.Request.Query;
-        string? timestamp = query["timestamp"], nonce = query["nonce"];
+        var query = WeChatQuery.Parse(http.Request.QueryString.Value);
+        string? timestamp = query.Timestamp, nonce = query.Nonce;
         if (timestamp is null || nonce is null)
         {
             await RejectAsync(http, StatusCodes.Status400BadRequest, "missing_parameters", "timestamp and nonce are required").ConfigureAwait(false);
@@ -154,9 +152,9 @@ internal sealed class WeChatCallbackEndpoint
     }
 
     /// <summary>Verifies, decrypts and scans. Returns a refusal, or null with <paramref name="message"/> filled in.</summary>
-    private Refusal? Open(InboundMessage message, IQueryCollection query, string timestamp, string nonce, IReadOnlyList<WeChatAccount> candidates)
+    private Refusal? Open(InboundMessage message, in WeChatQuery query, string timestamp, string nonce, IReadOnlyList<WeChatAccount> candidates)
     {
-        bool encrypted = string.Equals(query["encrypt_type"], "aes", StringComparison.OrdinalIgnoreCase);
+        bool encrypted = string.Equals(query.EncryptType, "aes", StringComparison.OrdinalIgnoreCase);
         WeChatPayload outer;
         var account = candidates.Count == 1 ? candidates[0] : null;
 
@@ -168,7 +166,7 @@ internal sealed class WeChatCallbackEndpoint
                 return new(StatusCodes.Status403Forbidden, "plaintext_refused", "safe mode is required for this account");
             }
 
-            if (!WeChatSignature.VerifySignature(query["signature"].ToString(), account.Token, timestamp, nonce))
+            if (!WeChatSignature.VerifySignature(query.Signature, account.Token, timestamp, nonce))
             {
                 return new(StatusCodes.Status401Unauthorized, "bad_signature", "signature mismatch");
             }
@@ -198,7 +196,7 @@ internal sealed class WeChatCallbackEndpoint
                     return new(StatusCodes.Status403Forbidden, "plaintext_refused", "safe mode is required for this account");
                 }
 
-                if (!WeChatSignature.VerifySignature(query["signature"].ToString(), account.Token, timestamp, nonce))
+                if (!WeChatSignature.VerifySignature(query.Signature, account.Token, timestamp, nonce))
                 {
                     return new(StatusCodes.Status401Unauthorized, "bad_signature", "signature mismatch");
                 }
@@ -218,7 +216,7 @@ internal sealed class WeChatCallbackEndpoint
             return new(StatusCodes.Status400BadRequest, "no_key", "encrypted push but no EncodingAESKey is configured");
         }
 
-        string? msgSignature = query["msg_signature"];
+        string? msgSignature = query.MsgSignature;
         if (msgSignature is null)
         {
             return new(StatusCodes.Status401Unauthorized, "bad_signature", "msg_signature is missing");
@@ -280,7 +278,28 @@ internal sealed class WeChatCallbackEndpoint
             observer.OnPush(message.Account!.AppId, payload);
         }
 
-        var route = _dispatcher.Route(payload);
+        WeChatRoute route;
+        try
+        {
+            route = _dispatcher.Route(payload);
+        }
+        catch (Exception ex)
+        {
+            // Routing runs user patterns (bounded by a match timeout); a failure there is a handler failure.
+            _metrics.Failed("(routing)");
+            Log.HandlerFailed(_logger, ex, "(routing)", key);
+            await _dedupe.CompleteAsync(key, succeeded: false, _options.DedupeWindow, CancellationToken.None).ConfigureAwait(false);
+            message.Dispose();
+            if (_options.ReturnServerErrorOnHandlerFailure)
+            {
+                http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                return;
+            }
+
+            await WriteSuccessAsync(http).ConfigureAwait(false);
+            return;
+        }
+
         if (!route.IsHandled)
         {
             _metrics.Unhandled();
@@ -344,6 +363,23 @@ internal sealed class WeChatCallbackEndpoint
         await WriteReplyAsync(http, result.Reply, work.ReplyFields, nonce).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Records a handler's outcome. A store that fails here (Redis down) is logged and counted but must not turn a
+    /// finished handler into a failure, nor end a background queue reader.
+    /// </summary>
+    private async ValueTask CompleteDedupeAsync(string key, bool succeeded)
+    {
+        try
+        {
+            await _dedupe.CompleteAsync(key, succeeded, _options.DedupeWindow, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _metrics.Rejected("dedupe_store_failed");
+            Log.DedupeStoreFailed(_logger, ex, key);
+        }
+    }
+
     private static string MsgTypeName(in WeChatPayload payload) =>
         payload.ValueEquals(WeChatField.MsgType, "text"u8) ? "text"
         : payload.ValueEquals(WeChatField.MsgType, "event"u8) ? "event"
@@ -378,7 +414,7 @@ internal sealed class WeChatCallbackEndpoint
         return builder.ToString();
     }
 
-    private async Task WriteReplyAsync(HttpContext http, WeChatReply reply, ReplyFields fields, string nonce)
+    private async Task WriteReplyAsync(HttpContext http, WeChatReply reply, ReplyFields? fields, string nonce)
     {
         switch (reply.Kind)
         {
@@ -386,7 +422,7 @@ internal sealed class WeChatCallbackEndpoint
                 http.Response.StatusCode = StatusCodes.Status200OK;
                 http.Response.ContentLength = 0;
                 return;
-            case WeChatReplyKind.TransferToCustomerService:
+            case WeChatReplyKind.TransferToCustomerService when fields is not null:
                 var plaintext = new ArrayBufferWriter<byte>(256);
                 long now = _time.GetUtcNow().ToUnixTimeSeconds();
                 WeChatReplyRenderer.WriteTransfer(plaintext, fields.Format, toUser: fields.FromUserName, fromUser: fields.ToUserName, now);
@@ -428,18 +464,41 @@ internal sealed class WeChatCallbackEndpoint
 
     private readonly record struct Refusal(int Status, string Reason, string Detail);
 
+    /// <summary>
+    /// Handler timeouts to the second: every handler started within the same second shares one timer, instead of
+    /// each arming its own (a timer per push was a measurable part of the endpoint's cost). A handler may run up to
+    /// one second past <see cref="WeChatCallbackOptions.HandlerTimeout"/>.
+    /// </summary>
+    private sealed class TimeoutBuckets(TimeSpan timeout)
+    {
+        private static readonly long s_width = System.Diagnostics.Stopwatch.Frequency;
+        private Bucket? _current;
+
+        public CancellationToken Current()
+        {
+            long now = System.Diagnostics.Stopwatch.GetTimestamp();
+            var bucket = Volatile.Read(ref _current);
+            if (bucket is null || now - bucket.Started >= s_width)
+            {
+                var fresh = new Bucket(now, new CancellationTokenSource(timeout + TimeSpan.FromSeconds(1)));
+                // A lost race leaves one extra timer that fires and is collected: no harm.
+                bucket = Interlocked.CompareExchange(ref _current, fresh, bucket) == bucket ? fresh : Volatile.Read(ref _current)!;
+            }
+
+            return bucket.Source.Token;
+        }
+
+        private sealed record Bucket(long Started, CancellationTokenSource Source);
+    }
+
     /// <summary>What a transfer reply needs once the message buffers are gone.</summary>
     internal sealed record ReplyFields(WeChatAccount Account, WeChatFormat Format, bool Encrypted, string ToUserName, string FromUserName);
 
     /// <summary>One handler run: owns the message and its scope until the handler finishes, however long that takes.</summary>
     private sealed class HandlerRun(WeChatCallbackEndpoint endpoint, InboundMessage message, WeChatRoute route, string key, string msgType)
     {
-        public ReplyFields ReplyFields { get; } = new(
-            message.Account!,
-            message.Payload.Format,
-            message.Encrypted,
-            message.Payload.GetString(WeChatField.ToUserName),
-            message.Payload.GetString(WeChatField.FromUserName));
+        /// <summary>What a transfer reply needs, read before the message's buffers go back to the pool.</summary>
+        public ReplyFields? ReplyFields { get; private set; }
 
         public async Task RunDetachedAsync() => await RunAsync().ConfigureAwait(false);
 
@@ -448,8 +507,7 @@ internal sealed class WeChatCallbackEndpoint
         {
             var e = endpoint;
             long started = e._time.GetTimestamp();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(e._lifetime.ApplicationStopping);
-            timeout.CancelAfter(e._options.HandlerTimeout);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(e._queue.ShutdownDeadline, e._timeouts.Current());
             var scope = e._scopes.CreateAsyncScope();
             try
             {
@@ -462,11 +520,21 @@ internal sealed class WeChatCallbackEndpoint
                     Payload = payload.Data,
                 };
                 var result = await e._dispatcher.InvokeAsync(route, payload, context, scope.ServiceProvider, timeout.Token).ConfigureAwait(false);
+                if (result.Reply.Kind == WeChatReplyKind.TransferToCustomerService)
+                {
+                    ReplyFields = new(
+                        message.Account!,
+                        payload.Format,
+                        message.Encrypted,
+                        payload.GetString(WeChatField.ToUserName),
+                        payload.GetString(WeChatField.FromUserName));
+                }
+
                 var elapsed = e._time.GetElapsedTime(started);
                 e._metrics.Handled(route.HandlerName);
                 e._metrics.Duration(route.HandlerName, elapsed);
                 Log.Handled(e._logger, msgType, key, route.HandlerName, elapsed.TotalMilliseconds);
-                await e._dedupe.CompleteAsync(key, succeeded: true, e._options.DedupeWindow, CancellationToken.None).ConfigureAwait(false);
+                await e.CompleteDedupeAsync(key, succeeded: true).ConfigureAwait(false);
                 return result;
             }
             catch (Exception ex)
@@ -475,7 +543,7 @@ internal sealed class WeChatCallbackEndpoint
                 e._metrics.Failed(route.HandlerName);
                 e._metrics.Duration(route.HandlerName, e._time.GetElapsedTime(started));
                 Log.HandlerFailed(e._logger, ex, route.HandlerName, key);
-                await e._dedupe.CompleteAsync(key, succeeded: false, e._options.DedupeWindow, CancellationToken.None).ConfigureAwait(false);
+                await e.CompleteDedupeAsync(key, succeeded: false).ConfigureAwait(false);
                 return null;
             }
             finally

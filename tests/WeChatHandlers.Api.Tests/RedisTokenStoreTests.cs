@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
+using WeChatHandlers.Tests.Shared;
+
 namespace WeChatHandlers.Api.Tests;
 
 /// <summary>Several instances share one token through a real Redis: one fetch, no stampede, no invalidation.</summary>

@@ -21,6 +21,19 @@ public class VerificationTests
     }
 
     [Theory]
+    [InlineData("PuRqf6qOR9P0", "PuRqf6qOR9P0")]
+    [InlineData("a%2Bb%2Fc%3D", "a+b/c=")]
+    [InlineData("a+b", "a b")]
+    public async Task Query_values_are_url_decoded_before_signing(string sent, string nonce)
+    {
+        await using var app = await TestApp.StartAsync();
+        string signature = WeChatSignature.ComputeSignature(TestApp.Token, "1714036504", nonce);
+        var response = await app.Client.GetAsync($"/wechat?signature={signature}&timestamp=1714036504&nonce={sent}&echostr=42");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("42", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
     [InlineData("/wechat?signature=f464b24fc39322e44b38aa78f5edd27bd1441697&timestamp=1714036504&nonce=1514711492&echostr=4375120948345356249", HttpStatusCode.Unauthorized)]
     [InlineData("/wechat?signature=f464b24fc39322e44b38aa78f5edd27bd1441696&timestamp=1714036505&nonce=1514711492&echostr=4375120948345356249", HttpStatusCode.Unauthorized)]
     [InlineData("/wechat?timestamp=1714036504&nonce=1514711492&echostr=4375120948345356249", HttpStatusCode.BadRequest)]

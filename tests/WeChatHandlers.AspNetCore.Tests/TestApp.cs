@@ -108,6 +108,9 @@ public sealed class TestApp : IAsyncDisposable
 
     private string NextNonce() => Interlocked.Increment(ref _nonce).ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>Stops the host without releasing the probe's gate.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -80,6 +80,10 @@ public sealed class TestHandlers(Probe probe)
     [OnImage]
     public void Image(ImageMessage m) => probe.Record("Image", m.MediaId);
 
+    // Catastrophic backtracking on "aaaa…!": the generated match timeout must bound it.
+    [OnText(Pattern = "^(a+)+$")]
+    public void OnlyAs(TextMessage m) => probe.Record("OnlyAs", m.Content);
+
     [OnText]
     public void AnyText(TextMessage m) => probe.Record("AnyText", m.Content);
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -14,11 +13,18 @@ public readonly struct WeChatPayload
 {
     private readonly FieldTable _fields;
 
+    // Every push carries these two integers and every binder reads them: parsed once, while scanning.
+    private readonly long _createTime;
+    private readonly long _msgId;
+
     private WeChatPayload(ReadOnlyMemory<byte> data, WeChatFormat format, in FieldTable fields)
     {
         Data = data;
         Format = format;
         _fields = fields;
+        var span = data.Span;
+        _createTime = ParseInteger(span, fields[(int)WeChatField.CreateTime], WeChatField.CreateTime);
+        _msgId = ParseInteger(span, fields[(int)WeChatField.MsgId], WeChatField.MsgId);
     }
 
     /// <summary>The plaintext payload bytes (UTF-8).</summary>
@@ -50,10 +56,7 @@ public readonly struct WeChatPayload
             JsonPayloadReader.Scan(span, start, ref table);
         }
 
-        var payload = new WeChatPayload(utf8, format, table);
-        payload.ValidateInteger(WeChatField.CreateTime);
-        payload.ValidateInteger(WeChatField.MsgId);
-        return payload;
+        return new WeChatPayload(utf8, format, table);
     }
 
     /// <summary>Sniffs the format: <c>&lt;</c> means XML, <c>{</c> means JSON, after an optional UTF-8 BOM and whitespace.</summary>
@@ -187,43 +190,80 @@ public readonly struct WeChatPayload
 
     /// <summary>The field's value as a 64-bit integer (JSON number or numeric string); 0 when absent.</summary>
     /// <exception cref="WeChatPayloadException">The value is not an integer.</exception>
-    public long GetInt64(WeChatField field)
+    public long GetInt64(WeChatField field) => field switch
     {
-        if (!TryGetInt64(field, out long value))
-        {
-            throw new WeChatPayloadException($"Field '{field}' is not an integer", _fields[(int)field].Start);
-        }
-
-        return value;
-    }
+        WeChatField.CreateTime => _createTime,
+        WeChatField.MsgId => _msgId,
+        _ => ParseInteger(Data.Span, _fields[(int)field], field),
+    };
 
     /// <summary>Reads the field as a 64-bit integer; an absent field reads as 0.</summary>
-    public bool TryGetInt64(WeChatField field, out long value)
+    public bool TryGetInt64(WeChatField field, out long value) => TryParseInteger(Data.Span, _fields[(int)field], out value);
+
+    private static long ParseInteger(ReadOnlySpan<byte> data, FieldSlot slot, WeChatField field) =>
+        TryParseInteger(data, slot, out long value)
+            ? value
+            : throw new WeChatPayloadException($"Field '{field}' must be an integer", slot.Start);
+
+    /// <summary>
+    /// An optionally signed run of decimal digits, surrounding whitespace allowed (XML text, JSON numbers or
+    /// numeric strings); absent reads as 0.
+    /// </summary>
+    private static bool TryParseInteger(ReadOnlySpan<byte> data, FieldSlot slot, out long value)
     {
-        Span<byte> scratch = stackalloc byte[32];
-        var text = GetUtf8(field, scratch, out bool complete);
         value = 0;
-        if (!complete)
+        if (slot.Kind == SlotKind.Absent)
+        {
+            return true;
+        }
+
+        var text = data.Slice(slot.Start, slot.Length);
+        if (slot.Kind != SlotKind.Raw)
+        {
+            Span<byte> scratch = stackalloc byte[32];
+            int n = slot.Kind == SlotKind.XmlEncoded
+                ? XmlPayloadReader.Decode(text, scratch, out bool complete)
+                : JsonPayloadReader.Unescape(text, scratch, out complete);
+            return complete && TryParseDigits(TrimWhitespace(scratch[..n]), out value);
+        }
+
+        return TryParseDigits(TrimWhitespace(text), out value);
+    }
+
+    private static bool TryParseDigits(ReadOnlySpan<byte> text, out long value)
+    {
+        value = 0;
+        bool negative = !text.IsEmpty && text[0] == (byte)'-';
+        if (negative)
+        {
+            text = text[1..];
+        }
+
+        if (text.IsEmpty || text.Length > 19)
         {
             return false;
         }
 
-        text = TrimWhitespace(text);
-        if (text.IsEmpty)
+        ulong result = 0;
+        foreach (byte b in text)
         {
-            // Absent reads as 0; present but blank is not an integer.
-            return !Contains(field);
+            uint digit = (uint)(b - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            result = (result * 10) + digit;
         }
 
-        return Utf8Parser.TryParse(text, out value, out int consumed) && consumed == text.Length;
-    }
-
-    private void ValidateInteger(WeChatField field)
-    {
-        if (Contains(field) && !TryGetInt64(field, out _))
+        // Nineteen digits never overflow a ulong; the sign decides the long range.
+        if (result > (negative ? (ulong)long.MaxValue + 1 : long.MaxValue))
         {
-            throw new WeChatPayloadException($"Field '{field}' must be an integer", _fields[(int)field].Start);
+            return false;
         }
+
+        value = negative ? (long)(0 - result) : (long)result;
+        return true;
     }
 
     /// <summary>

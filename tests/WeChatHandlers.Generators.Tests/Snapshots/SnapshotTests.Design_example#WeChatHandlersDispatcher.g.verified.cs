@@ -11,7 +11,7 @@ namespace WeChatHandlers.Generated
     [global::System.ComponentModel.EditorBrowsableAttribute(global::System.ComponentModel.EditorBrowsableState.Never)]
     internal sealed class WeChatHandlersDispatcher : global::WeChatHandlers.WeChatDispatcherBase
     {
-        private static readonly global::System.Text.RegularExpressions.Regex s_pattern0 = new global::System.Text.RegularExpressions.Regex("^\\d{6}$", global::System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        private static readonly global::System.Text.RegularExpressions.Regex s_pattern0 = new global::System.Text.RegularExpressions.Regex("^\\d{6}$", global::System.Text.RegularExpressions.RegexOptions.CultureInvariant, global::System.TimeSpan.FromMilliseconds(250));
 
         /// <inheritdoc />
         public override global::WeChatHandlers.WeChatRoute Route(in global::WeChatHandlers.Payloads.WeChatPayload payload)

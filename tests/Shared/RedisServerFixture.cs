@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace WeChatHandlers.Api.Tests;
+namespace WeChatHandlers.Tests.Shared;
 
 /// <summary>
 /// A real <c>redis-server</c> on a free loopback port, started for the test class and killed afterwards. A missing

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using WeChatHandlers.Tests.Shared;
+
+namespace WeChatHandlers.AspNetCore.Tests;
+
+public class RedisDedupeTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    [Fact]
+    public async Task Two_instances_receiving_the_same_messages_run_each_handler_once()
+    {
+        var probe = new Probe();
+        await using var first = await TestApp.StartAsync(services: s => Share(s, probe));
+        await using var second = await TestApp.StartAsync(services: s => Share(s, probe));
+
+        // WeChat's retry may land on either instance, concurrently with the first delivery.
+        var sends = new List<Task<HttpResponseMessage>>();
+        for (long id = 1; id <= 20; id++)
+        {
+            sends.Add(first.PostPlainAsync(TestApp.TextXml("hello", 9000 + id)));
+            sends.Add(second.PostPlainAsync(TestApp.TextXml("hello", 9000 + id)));
+        }
+
+        foreach (var response in await Task.WhenAll(sends))
+        {
+            Assert.Equal("success", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(20, probe.Count("Hello"));
+    }
+
+    [Fact]
+    public async Task A_failure_on_one_instance_lets_the_retry_on_the_other_run()
+    {
+        var probe = new Probe();
+        await using var first = await TestApp.StartAsync(services: s => Share(s, probe));
+        await using var second = await TestApp.StartAsync(services: s => Share(s, probe));
+        await first.PostPlainAsync(TestApp.TextXml("flaky", 8001));
+        await second.PostPlainAsync(TestApp.TextXml("flaky", 8001));
+        await first.PostPlainAsync(TestApp.TextXml("flaky", 8001));
+        Assert.Equal(2, probe.Count("Flaky"));
+    }
+
+    private void Share(Microsoft.Extensions.DependencyInjection.IServiceCollection services, Probe probe)
+    {
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, probe);
+        services.AddWeChatRedisDedupe(redis.Configuration);
+    }
+}
