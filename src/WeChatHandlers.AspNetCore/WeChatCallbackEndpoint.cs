@@ -332,10 +332,13 @@ internal sealed class WeChatCallbackEndpoint
         var run = work.RunAsync();
         if (!run.IsCompleted)
         {
+            // Only a handler still running needs a Task to race against the deadline.
+            var running = run.AsTask();
+            run = new ValueTask<WeChatDispatchResult?>(running);
             var left = _options.HandlerDeadline - _time.GetElapsedTime(arrived);
             using var delayCancel = new CancellationTokenSource();
             var delay = left > TimeSpan.Zero ? Task.Delay(left, _time, delayCancel.Token) : Task.CompletedTask;
-            if (await Task.WhenAny(run, delay).ConfigureAwait(false) != run)
+            if (await Task.WhenAny(running, delay).ConfigureAwait(false) != running)
             {
                 _metrics.Overrun(route.HandlerName);
                 activity?.SetTag("wechat.deadline_overrun", true);
@@ -393,11 +396,13 @@ internal sealed class WeChatCallbackEndpoint
     /// </summary>
     internal static string DedupeKey(WeChatAccount account, in WeChatPayload payload)
     {
-        var builder = new StringBuilder(96).Append(account.Name).Append('|');
         if (payload.Contains(WeChatField.MsgId))
         {
-            return builder.Append("m|").Append(payload.GetInt64(WeChatField.MsgId).ToString(CultureInfo.InvariantCulture)).ToString();
+            // The common case in one allocation: "{account}|m|{MsgId}".
+            return string.Create(CultureInfo.InvariantCulture, $"{account.Name}|m|{payload.GetInt64(WeChatField.MsgId)}");
         }
+
+        var builder = new StringBuilder(96).Append(account.Name).Append('|');
 
         builder.Append("e|").Append(payload.GetString(WeChatField.FromUserName))
             .Append('|').Append(payload.GetInt64(WeChatField.CreateTime).ToString(CultureInfo.InvariantCulture))
@@ -503,7 +508,7 @@ internal sealed class WeChatCallbackEndpoint
         public async Task RunDetachedAsync() => await RunAsync().ConfigureAwait(false);
 
         /// <summary>Runs the handler; returns null when it failed (logged, counted, dedupe key released).</summary>
-        public async Task<WeChatDispatchResult?> RunAsync()
+        public async ValueTask<WeChatDispatchResult?> RunAsync()
         {
             var e = endpoint;
             long started = e._time.GetTimestamp();

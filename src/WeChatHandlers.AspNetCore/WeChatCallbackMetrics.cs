@@ -38,8 +38,17 @@ public sealed class WeChatCallbackMetrics
         _duration = meter.CreateHistogram<double>("wechat.handlers.duration", "s", "Handler run time.");
     }
 
-    internal void Received(string msgType, WeChatFormat format, bool encrypted) =>
-        _received.Add(1, new("msg_type", msgType), new("format", format == WeChatFormat.Xml ? "xml" : "json"), new("encrypted", encrypted));
+    // Tag values are objects: boxed once here rather than on every message.
+    private static readonly object s_true = true;
+    private static readonly object s_false = false;
+
+    internal void Received(string msgType, WeChatFormat format, bool encrypted)
+    {
+        if (_received.Enabled)
+        {
+            _received.Add(1, new("msg_type", msgType), new("format", format == WeChatFormat.Xml ? "xml" : "json"), new("encrypted", encrypted ? s_true : s_false));
+        }
+    }
 
     internal void Handled(string handler) => _handled.Add(1, new KeyValuePair<string, object?>("handler", handler));
 

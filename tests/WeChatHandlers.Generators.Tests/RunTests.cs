@@ -210,4 +210,24 @@ public sealed class RunTests
             [.. names.Select((n, i) => $"Many.E{i}|Success|{n}"), .. nearMisses.Select(_ => "|Success|")],
             results);
     }
+
+    [Fact]
+    public async Task A_large_table_dispatches_every_route_through_its_own_invocation_methods()
+    {
+        // Above sixteen handlers the generator moves each invocation into its own method and reads routes from a table.
+        string[] names = [.. Enumerable.Range(0, 40).Select(i => $"scaling_event_{i:000}")];
+        var events = names.Select((n, i) => i % 3 == 0
+            ? $"    [OnEvent(\"{n}\")] public void E{i}(WeChatEvent e, Log log) => log.Add(e.Event);"
+            : $"    [OnEvent(\"{n}\")] public static void E{i}(WeChatEvent e, Log log) => log.Add(e.Event);");
+        var source = TestCompilation.Usings + "public sealed class Many\n{\n" + string.Join("\n", events)
+            + "\n    [OnText(\"ping\")] public static WeChatReply Ping(TextMessage m) => WeChatReply.TransferToCustomerService();\n}\n";
+        var (output, files) = TestCompilation.GenerateClean(TestCompilation.Probe, source);
+        Assert.Contains("RouteAt(", files[Emitter.DispatcherHintName], StringComparison.Ordinal);
+
+        string[] nearMisses = ["scaling_event_040", "scaling_event_00", "scaling_event_0000"];
+        var results = await TestCompilation.RunAsync(output, [.. names.Concat(nearMisses).Select(Packets.Event)]);
+        Assert.Equal(
+            [.. names.Select((n, i) => $"Many.E{i}|Success|{n}"), .. nearMisses.Select(_ => "|Success|")],
+            results);
+    }
 }

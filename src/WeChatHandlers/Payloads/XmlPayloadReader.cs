@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 
 namespace WeChatHandlers.Payloads;
@@ -13,9 +12,19 @@ internal static class XmlPayloadReader
 {
     private const int MaxDepth = 32;
 
-    // Name characters: ASCII letters, digits, '_', ':', '-', '.', and every byte of a multi-byte UTF-8 character.
-    private static readonly SearchValues<byte> s_nameChars = SearchValues.Create(
-        [.. "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:-."u8, .. Enumerable.Range(0x80, 0x80).Select(b => (byte)b)]);
+    // Per byte: 2 = may start a name (ASCII letters, '_', ':', any byte of a multi-byte UTF-8 character),
+    // 1 = may continue one (also digits, '-', '.'), 0 = ends it. A table lookup per byte: names are short.
+    private static ReadOnlySpan<byte> NameBytes =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 0, 0, 0, 0, 0,
+        0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 2,
+        0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+        2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    ];
 
     public static void Scan(ReadOnlySpan<byte> xml, int start, ref FieldTable table)
     {
@@ -704,7 +713,7 @@ internal static class XmlPayloadReader
 
             // Element names are short: a scalar walk beats a vector search's setup.
             _pos++;
-            while (_pos < _xml.Length && s_nameChars.Contains(_xml[_pos]))
+            while (_pos < _xml.Length && NameBytes[_xml[_pos]] != 0)
             {
                 _pos++;
             }
@@ -712,7 +721,7 @@ internal static class XmlPayloadReader
             return _xml[start.._pos];
         }
 
-        private static bool IsNameStart(byte b) => b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (byte)'_' or (byte)':' or >= 0x80;
+        private static bool IsNameStart(byte b) => NameBytes[b] == 2;
 
 
         private bool SkipWhitespace()
