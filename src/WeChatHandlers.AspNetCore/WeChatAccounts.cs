@@ -16,6 +16,7 @@ internal sealed class WeChatAccount
         RequireEncryption = options.RequireEncryption;
         Crypto = string.IsNullOrEmpty(options.EncodingAESKey) ? null : new WeChatCrypto(options.Token, options.EncodingAESKey, options.AppId ?? string.Empty);
         Name = AppId ?? OriginalId ?? "default";
+        OriginalIdUtf8 = OriginalId is null ? null : System.Text.Encoding.UTF8.GetBytes(OriginalId);
     }
 
     public string? AppId { get; }
@@ -23,6 +24,9 @@ internal sealed class WeChatAccount
     public string Token { get; }
 
     public string? OriginalId { get; }
+
+    /// <summary>The original id's UTF-8 bytes, compared against each push's ToUserName without allocating.</summary>
+    public byte[]? OriginalIdUtf8 { get; }
 
     public bool RequireEncryption { get; }
 
@@ -70,7 +74,7 @@ internal sealed class WeChatAccounts
     {
         foreach (var account in candidates)
         {
-            if (account.OriginalId is { } id && payload.ValueEquals(WeChatField.ToUserName, System.Text.Encoding.UTF8.GetBytes(id)))
+            if (account.OriginalIdUtf8 is { } id && payload.ValueEquals(WeChatField.ToUserName, id))
             {
                 return account;
             }
