@@ -1,5 +1,3 @@
-using WeChatHandlers.Api;
-
 namespace CustomerService;
 
 /// <summary>The web service: the WeChat callback at <c>/wechat</c>, configured from the <c>WeChat</c> section.</summary>

@@ -1,21 +1,12 @@
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using WeChatHandlers.Api;
 
-namespace WeChatHandlers.Api;
-
-/// <summary>Returned by <c>AddWeChatApi</c>: chooses where access tokens are shared and tunes the HTTP client.</summary>
-public interface IWeChatApiBuilder
-{
-    /// <summary>The service collection.</summary>
-    IServiceCollection Services { get; }
-
-    /// <summary>The named <see cref="HttpClient"/> every WeChat call goes through (add handlers, a proxy…).</summary>
-    IHttpClientBuilder HttpClient { get; }
-}
+// In the DI namespace, like AddWeChatCallback and the generated AddWeChatHandlers: no extra using to find it.
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the outbound WeChat API client.</summary>
 public static class WeChatApiServiceCollectionExtensions
