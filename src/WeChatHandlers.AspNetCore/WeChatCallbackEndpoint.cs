@@ -288,7 +288,7 @@ internal sealed class WeChatCallbackEndpoint
             // Routing runs user patterns (bounded by a match timeout); a failure there is a handler failure.
             _metrics.Failed("(routing)");
             Log.HandlerFailed(_logger, ex, "(routing)", key);
-            await _dedupe.CompleteAsync(key, succeeded: false, _options.DedupeWindow, CancellationToken.None).ConfigureAwait(false);
+            await CompleteDedupeAsync(key, succeeded: false).ConfigureAwait(false);
             message.Dispose();
             if (_options.ReturnServerErrorOnHandlerFailure)
             {
@@ -304,7 +304,7 @@ internal sealed class WeChatCallbackEndpoint
         {
             _metrics.Unhandled();
             Log.Unhandled(_logger, msgType, key);
-            await _dedupe.CompleteAsync(key, succeeded: true, _options.DedupeWindow, CancellationToken.None).ConfigureAwait(false);
+            await CompleteDedupeAsync(key, succeeded: true).ConfigureAwait(false);
             message.Dispose();
             await WriteSuccessAsync(http).ConfigureAwait(false);
             return;
@@ -319,7 +319,7 @@ internal sealed class WeChatCallbackEndpoint
             {
                 Log.QueueFull(_logger, key);
                 _metrics.Rejected("queue_full");
-                await _dedupe.CompleteAsync(key, succeeded: false, _options.DedupeWindow, CancellationToken.None).ConfigureAwait(false);
+                await CompleteDedupeAsync(key, succeeded: false).ConfigureAwait(false);
                 message.Dispose();
                 http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return;
