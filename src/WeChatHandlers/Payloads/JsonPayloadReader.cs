@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Text.Json;
 
 namespace WeChatHandlers.Payloads;
 
@@ -11,10 +10,8 @@ namespace WeChatHandlers.Payloads;
 /// </summary>
 internal static class JsonPayloadReader
 {
-    private static readonly JsonReaderOptions s_options = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 };
-
     /// <summary>
-    /// Indexes a JSON object in one pass with a strict RFC 8259 scanner (the grammar <see cref="Utf8JsonReader"/>
+    /// Indexes a JSON object in one pass with a strict RFC 8259 scanner (the grammar <see cref="System.Text.Json.Utf8JsonReader"/>
     /// accepts with comments and trailing commas off and a depth limit of 64; a differential test holds them equal).
     /// Hand-written because the general reader's per-token bookkeeping costs more than the whole dispatch.
     /// </summary>
@@ -326,41 +323,60 @@ internal static class JsonPayloadReader
         public readonly WeChatPayloadException Error(string reason) => new(reason, _pos);
     }
 
-    /// <summary>Finds a top-level property by its unescaped name in an already validated document.</summary>
-    public static FieldSlot Find(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
+    /// <summary>
+    /// Finds a top-level property by its unescaped name in an already validated document, from
+    /// <paramref name="start"/> (the opening brace), with the same scanner that validated it.
+    /// </summary>
+    public static FieldSlot Find(ReadOnlySpan<byte> json, int start, ReadOnlySpan<byte> name)
     {
-        int start = json.StartsWith("\uFEFF"u8) ? 3 : 0;
-        var reader = new Utf8JsonReader(json[start..], s_options);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        var scanner = new Scanner(json, start);
+        scanner.Expect((byte)'{');
+        scanner.SkipWhitespace();
+        if (scanner.TryConsume((byte)'}'))
         {
-            bool match = reader.ValueTextEquals(name);
-            reader.Read();
-            var slot = ReadValue(ref reader, start);
+            return default;
+        }
+
+        Span<byte> buffer = stackalloc byte[128];
+        while (true)
+        {
+            var key = scanner.ReadString(out bool escaped);
+            bool match = escaped
+                ? EscapedNameEquals(json.Slice(key.Start, key.Length), name, buffer)
+                : json.Slice(key.Start, key.Length).SequenceEqual(name);
+            scanner.SkipWhitespace();
+            scanner.Expect((byte)':');
+            scanner.SkipWhitespace();
+            var slot = scanner.ReadValue(known: false, 1, out _);
             if (match)
             {
                 return slot;
             }
-        }
 
-        return default;
+            scanner.SkipWhitespace();
+            if (scanner.TryConsume((byte)'}'))
+            {
+                return default;
+            }
+
+            scanner.Expect((byte)',');
+            scanner.SkipWhitespace();
+        }
     }
 
-    private static FieldSlot ReadValue(ref Utf8JsonReader reader, int start)
+    private static bool EscapedNameEquals(ReadOnlySpan<byte> raw, ReadOnlySpan<byte> name, Span<byte> buffer)
     {
-        int at = start + (int)reader.TokenStartIndex;
-        switch (reader.TokenType)
+        // One byte past the name is enough to tell a longer key apart.
+        byte[]? rented = name.Length < buffer.Length ? null : ArrayPool<byte>.Shared.Rent(name.Length + 1);
+        var target = (rented ?? buffer)[..(name.Length + 1)];
+        int n = Unescape(raw, target, out _);
+        bool equal = target[..n].SequenceEqual(name);
+        if (rented is not null)
         {
-            case JsonTokenType.String:
-                return new FieldSlot(at + 1, reader.ValueSpan.Length, reader.ValueIsEscaped ? SlotKind.JsonEscaped : SlotKind.Raw);
-            case JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False:
-                return new FieldSlot(at, reader.ValueSpan.Length, SlotKind.Raw);
-            case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                reader.Skip();
-                return new FieldSlot(at, start + (int)reader.BytesConsumed - at, SlotKind.Raw);
-            default:
-                return default; // null: absent
+            ArrayPool<byte>.Shared.Return(rented);
         }
+
+        return equal;
     }
 
     /// <summary>Unescapes a validated JSON string body. Writes at most <paramref name="destination"/>.Length bytes, never splitting a character.</summary>

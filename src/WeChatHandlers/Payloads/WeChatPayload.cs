@@ -290,9 +290,10 @@ public readonly struct WeChatPayload
         {
             int n = Encoding.UTF8.GetBytes(name, nameUtf8);
             var span = data.Span;
+            DetectFormat(span, out int start);
             var found = format == WeChatFormat.Xml
-                ? XmlPayloadReader.Find(span, nameUtf8[..n])
-                : JsonPayloadReader.Find(span, nameUtf8[..n]);
+                ? XmlPayloadReader.Find(span, start, nameUtf8[..n])
+                : JsonPayloadReader.Find(span, start, nameUtf8[..n]);
             if (found.Kind == SlotKind.Absent)
             {
                 return null;

@@ -54,10 +54,10 @@ internal static class XmlPayloadReader
         scanner.ReadEpilog();
     }
 
-    /// <summary>Finds a top-level element by name in an already validated document.</summary>
-    public static FieldSlot Find(ReadOnlySpan<byte> xml, ReadOnlySpan<byte> name)
+    /// <summary>Finds a top-level element by name in an already validated document, from <paramref name="start"/> (its first '&lt;').</summary>
+    public static FieldSlot Find(ReadOnlySpan<byte> xml, int start, ReadOnlySpan<byte> name)
     {
-        var scanner = new Scanner(xml, SkipBomAndWhitespace(xml));
+        var scanner = new Scanner(xml, start);
         scanner.ReadProlog();
         while (scanner.TryReadField(out int nameStart, out int nameLength, out var slot, out _))
         {
@@ -68,17 +68,6 @@ internal static class XmlPayloadReader
         }
 
         return default;
-    }
-
-    private static int SkipBomAndWhitespace(ReadOnlySpan<byte> xml)
-    {
-        int i = xml.StartsWith("\uFEFF"u8) ? 3 : 0;
-        while (i < xml.Length && WeChatPayload.IsWhitespace(xml[i]))
-        {
-            i++;
-        }
-
-        return i;
     }
 
     /// <summary>

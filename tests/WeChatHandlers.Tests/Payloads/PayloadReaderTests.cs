@@ -120,6 +120,18 @@ public class PayloadReaderTests
     }
 
     [Theory]
+    [InlineData("\uFEFF {\"a\":1,\"tr\\u0061ce_id\":\"x\\/y\",\"z\":null}", "x/y")]
+    [InlineData("\uFEFF<?xml version=\"1.0\"?><xml><a>1</a><trace_id><![CDATA[x/y]]></trace_id></xml>", "x/y")]
+    public void GetField_finds_escaped_names_after_a_preamble(string packet, string expected)
+    {
+        var p = Parse(packet);
+        Assert.Equal(expected, p.GetField("trace_id"));
+        Assert.Null(p.GetField("trace"));
+        Assert.Null(p.GetField("z"));
+        Assert.Null(p.GetField(new string('q', 300)));
+    }
+
+    [Theory]
     [InlineData("""{"CreateTime":"1597893922","MsgId":"22876340532172986"}""")]
     [InlineData("""{"CreateTime":1597893922,"MsgId":22876340532172986}""")]
     [InlineData("<xml><CreateTime> 1597893922 </CreateTime><MsgId><![CDATA[22876340532172986]]></MsgId></xml>")]
