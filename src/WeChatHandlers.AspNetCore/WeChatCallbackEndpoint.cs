@@ -383,12 +383,8 @@ internal sealed class WeChatCallbackEndpoint
         }
     }
 
-    private static string MsgTypeName(in WeChatPayload payload) =>
-        payload.ValueEquals(WeChatField.MsgType, "text"u8) ? "text"
-        : payload.ValueEquals(WeChatField.MsgType, "event"u8) ? "event"
-        : payload.ValueEquals(WeChatField.MsgType, "image"u8) ? "image"
-        : payload.ValueEquals(WeChatField.MsgType, "miniprogrampage"u8) ? "miniprogrampage"
-        : "other";
+    // Metric tags stay a small fixed set: anything undocumented counts as "other".
+    private static string MsgTypeName(in WeChatPayload payload) => payload.KnownMsgType() ?? "other";
 
     /// <summary>
     /// MsgId for messages; otherwise FromUserName, CreateTime, MsgType and Event, plus the fields that tell apart

@@ -234,9 +234,5 @@ public readonly struct WeChatMessage
     };
 
     private static string KnownMsgType(in WeChatPayload payload) =>
-        payload.ValueEquals(WeChatField.MsgType, "text"u8) ? "text"
-        : payload.ValueEquals(WeChatField.MsgType, "event"u8) ? "event"
-        : payload.ValueEquals(WeChatField.MsgType, "image"u8) ? "image"
-        : payload.ValueEquals(WeChatField.MsgType, "miniprogrampage"u8) ? "miniprogrampage"
-        : payload.GetString(WeChatField.MsgType);
+        payload.KnownMsgType() ?? payload.GetString(WeChatField.MsgType);
 }

@@ -313,6 +313,14 @@ public readonly struct WeChatPayload
 
     internal FieldSlot GetSlot(WeChatField field) => _fields[(int)field];
 
+    /// <summary>The MsgType as a cached string when it is one of the documented customer-service types, else null.</summary>
+    internal string? KnownMsgType() =>
+        ValueEquals(WeChatField.MsgType, "text"u8) ? "text"
+        : ValueEquals(WeChatField.MsgType, "event"u8) ? "event"
+        : ValueEquals(WeChatField.MsgType, "image"u8) ? "image"
+        : ValueEquals(WeChatField.MsgType, "miniprogrampage"u8) ? "miniprogrampage"
+        : null;
+
     internal static ReadOnlySpan<byte> TrimWhitespace(ReadOnlySpan<byte> text)
     {
         int s = 0, e = text.Length;
