@@ -5,19 +5,23 @@ namespace WeChatHandlers.AspNetCore;
 
 /// <summary>
 /// Feeds the API client's send windows from the pushes that arrive: a user message opens 5 sends in 48 hours,
-/// entering the session 2 in a minute (protocol.md §7.1). Registered when both the endpoint and the API client are.
+/// entering the session 2 in a minute (protocol.md §7.1). Always registered by the endpoint; does nothing unless the
+/// API client (and so its tracker) is registered too.
 /// </summary>
-internal sealed class CustomerServiceWindowObserver(ICustomerServiceWindowTracker tracker, TimeProvider time) : IWeChatPushObserver
+internal sealed class CustomerServiceWindowObserver(IServiceProvider services) : IWeChatPushObserver
 {
+    private readonly ICustomerServiceWindowTracker? _tracker = services.GetService(typeof(ICustomerServiceWindowTracker)) as ICustomerServiceWindowTracker;
+    private readonly TimeProvider _time = services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
+
     public void OnPush(string? appId, in WeChatPayload payload)
     {
-        if (appId is null || !payload.Contains(WeChatField.FromUserName))
+        if (_tracker is not { } tracker || appId is null || !payload.Contains(WeChatField.FromUserName))
         {
             return;
         }
 
         // The window counts from the user's action (CreateTime); a missing or future stamp counts from arrival.
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         long createTime = payload.GetInt64(WeChatField.CreateTime);
         var at = createTime <= 0 || createTime > now.ToUnixTimeSeconds() ? now : DateTimeOffset.FromUnixTimeSeconds(createTime);
         if (!payload.ValueEquals(WeChatField.MsgType, "event"u8))
@@ -31,13 +35,3 @@ internal sealed class CustomerServiceWindowObserver(ICustomerServiceWindowTracke
     }
 }
 
-/// <summary>Forwards to <see cref="CustomerServiceWindowObserver"/> when the API client is registered; otherwise does nothing.</summary>
-internal sealed class CustomerServiceWindowPushObserver(IServiceProvider services) : IWeChatPushObserver
-{
-    private readonly CustomerServiceWindowObserver? _inner =
-        services.GetService(typeof(ICustomerServiceWindowTracker)) is ICustomerServiceWindowTracker tracker
-            ? new(tracker, services.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System)
-            : null;
-
-    public void OnPush(string? appId, in WeChatPayload payload) => _inner?.OnPush(appId, payload);
-}

@@ -43,7 +43,7 @@ namespace Microsoft.Extensions.DependencyInjection
             services.TryAddSingleton<WeChatBackgroundQueue>();
             services.AddHostedService(sp => sp.GetRequiredService<WeChatBackgroundQueue>());
             services.TryAddSingleton<WeChatCallbackEndpoint>();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IWeChatPushObserver, WeChatHandlers.AspNetCore.CustomerServiceWindowPushObserver>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IWeChatPushObserver, WeChatHandlers.AspNetCore.CustomerServiceWindowObserver>());
             return services;
         }
 
