@@ -22,11 +22,20 @@ public sealed class RedisServerFixture : IAsyncLifetime
     public const string ServerVariable = "WECHATHANDLERS_TEST_REDIS_SERVER";
 
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(20);
-    private readonly string? _redisServer = Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } path ? path : null;
+    private readonly string? _redisServer;
     private GarnetServer? _garnet;
     private Process? _process;
     private readonly StringBuilder _output = new();
     private int _port;
+
+    /// <summary>The server named by <see cref="ServerVariable"/>, else the in-process Garnet.</summary>
+    public RedisServerFixture()
+        : this(Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } path ? path : null)
+    {
+    }
+
+    /// <summary>A redis-server executable to run, or null for the in-process Garnet.</summary>
+    internal RedisServerFixture(string? redisServer) => _redisServer = redisServer;
 
     /// <summary>A StackExchange.Redis configuration string for the server: <c>127.0.0.1:port</c>.</summary>
     public string Configuration => $"127.0.0.1:{_port.ToString(CultureInfo.InvariantCulture)}";

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
+using WeChatHandlers.Tests.Shared;
 
 namespace WeChatHandlers.Api.Tests;
 
@@ -86,9 +87,9 @@ public sealed class ErrorTests : IAsyncLifetime
 
         var send = services.Client().SendTextAsync(TestServices.OpenId, "hi");
         await _fake.WaitForAsync("cgi-bin/message/custom/send", 1);
-        await AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(200), () => _fake.Count("cgi-bin/message/custom/send") >= 2);
+        await Eventually.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(20), () => _fake.Count("cgi-bin/message/custom/send") >= 2, "the first busy retry");
         Assert.False(send.IsCompleted);
-        await AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(400), () => _fake.Count("cgi-bin/message/custom/send") >= 3);
+        await Eventually.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(40), () => _fake.Count("cgi-bin/message/custom/send") >= 3, "the second busy retry");
         await send;
 
         Assert.Equal(3, _fake.Count("cgi-bin/message/custom/send"));
@@ -125,7 +126,8 @@ public sealed class ErrorTests : IAsyncLifetime
         var send = services.Client().SendTextAsync(TestServices.OpenId, "slow");
         await _fake.WaitForAsync("cgi-bin/message/custom/send", 2);
         Assert.False(send.IsCompleted);
-        time.Advance(TimeSpan.FromSeconds(5));
+        var moved = await Eventually.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(250), () => send.IsCompleted, "the request timeout");
+        Assert.True(moved >= TimeSpan.FromSeconds(5), $"timed out after {moved} of fake time, before the 5 s RequestTimeout");
 
         var e = await Assert.ThrowsAsync<TimeoutException>(() => send);
         Assert.Contains("cgi-bin/message/custom/send", e.Message, StringComparison.Ordinal);
@@ -195,18 +197,5 @@ public sealed class ErrorTests : IAsyncLifetime
             Assert.DoesNotContain(TestServices.AppSecret, text, StringComparison.Ordinal);
             Assert.DoesNotContain("TOKEN-", text, StringComparison.Ordinal);
         }
-    }
-
-    private static async Task AdvanceUntilAsync(FakeTimeProvider time, TimeSpan step, Func<bool> done)
-    {
-        // The retry's timer may be created a moment after the answer arrives; advancing in small steps never skips it.
-        var slice = step / 10;
-        for (var i = 0; i < 500 && !done(); i++)
-        {
-            time.Advance(slice);
-            await Task.Delay(5);
-        }
-
-        Assert.True(done(), "the retry did not happen");
     }
 }

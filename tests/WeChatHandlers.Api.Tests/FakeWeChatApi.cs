@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using WeChatHandlers.Tests.Shared;
 
 namespace WeChatHandlers.Api.Tests;
 
@@ -105,11 +106,7 @@ public sealed class FakeWeChatApi : IAsyncDisposable
     /// <summary>Waits (bounded) until <paramref name="api"/> was called at least <paramref name="count"/> times.</summary>
     public async Task WaitForAsync(string api, int count)
     {
-        for (var i = 0; i < 1000 && Count(api) < count; i++)
-        {
-            await Task.Delay(10);
-        }
-
+        await Eventually.HoldsAsync(() => Count(api) >= count, $"{api} called {count} times");
         Assert.True(Count(api) >= count, $"{api} was called {Count(api)} times, expected at least {count}.");
     }
 

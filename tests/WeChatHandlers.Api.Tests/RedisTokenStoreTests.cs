@@ -1,11 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
-
 using WeChatHandlers.Tests.Shared;
 
 namespace WeChatHandlers.Api.Tests;
 
 /// <summary>Several instances share one token through a real Redis: one fetch, no stampede, no invalidation.</summary>
+[Trait("Category", "Redis")]
 public sealed class RedisTokenStoreTests : IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
     private readonly RedisServerFixture _redis;
@@ -32,10 +32,7 @@ public sealed class RedisTokenStoreTests : IClassFixture<RedisServerFixture>, IA
         await _fake.WaitForAsync("cgi-bin/stable_token", 1);
 
         // Proof that the race happened: the instance that lost the lock is waiting for the other's fetch.
-        for (var i = 0; i < 500 && !IsWaitingForLock(first) && !IsWaitingForLock(second); i++)
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.HoldsAsync(() => IsWaitingForLock(first) || IsWaitingForLock(second), "one instance waits for the other's refresh");
 
         Assert.True(IsWaitingForLock(first) ^ IsWaitingForLock(second), "exactly one instance waits for the other's refresh");
         _fake.TokenGate.SetResult();
@@ -107,11 +104,7 @@ public sealed class RedisTokenStoreTests : IClassFixture<RedisServerFixture>, IA
 
         // Let the lease run out (Redis expires the key), then a successor takes the lock.
         IAsyncDisposable? successor = null;
-        for (var i = 0; i < 100 && successor is null; i++)
-        {
-            await Task.Delay(50);
-            successor = await refreshLock.TryAcquireAsync(key, TimeSpan.FromSeconds(30), CancellationToken.None);
-        }
+        await Eventually.HoldsAsync(async () => (successor = await refreshLock.TryAcquireAsync(key, TimeSpan.FromSeconds(30), CancellationToken.None)) is not null, "a successor takes the expired lock");
 
         Assert.NotNull(successor);
         await holder.DisposeAsync();

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using WeChatHandlers.Api;
 using WeChatHandlers.Security;
+using WeChatHandlers.Tests.Shared;
 
 namespace WeChatHandlers.AspNetCore.Tests;
 
@@ -157,11 +158,7 @@ public class StoreFailureTests
             app.Probe.Gate.Release();
         }
 
-        for (int i = 0; i < 600 && app.Probe.Count("Later.end") < 3; i++)
-        {
-            await Task.Delay(50);
-        }
-
+        await Eventually.HoldsAsync(() => app.Probe.Count("Later.end") >= 3, "three background handlers finished");
         Assert.Equal(3, app.Probe.Count("Later.end"));
     }
 }

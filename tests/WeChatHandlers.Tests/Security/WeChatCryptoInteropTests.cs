@@ -1,163 +1,120 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using WeChatHandlers.Payloads;
 using WeChatHandlers.Security;
-using static WeChatHandlers.Tests.Security.Vectors;
 
 namespace WeChatHandlers.Tests.Security;
 
 /// <summary>
-/// Interop in both directions with an independent implementation: the npm package <c>wechat-crypto</c>, run by node
-/// from tests/WeChatHandlers.Tests/Fixtures/wechat-crypto (install it there with <c>npm ci</c>).
+/// Interop in both directions with an independent implementation, the npm package <c>wechat-crypto</c>, through
+/// vectors it recorded: tests/WeChatHandlers.Tests/Fixtures/wechat-crypto/vectors.json, written by <c>record.js</c>
+/// there. Each vector holds the 16 random bytes the peer drew, so our encryption of the same message must equal the
+/// peer's ciphertext byte for byte (what the peer decrypts, we produce), and the peer's ciphertext must verify and
+/// decrypt here. <c>.ci/run</c> records afresh with the live peer and runs these tests again on that recording,
+/// named by the environment variable <see cref="VectorsVariable"/>.
 /// </summary>
 public sealed class WeChatCryptoInteropTests : IDisposable
 {
-    private const string Timestamp = "1714112445";
-    private const string Nonce = "PuRqf6qOR9P0"; // alphanumeric nonces occur in the wild; sorting must still agree
+    /// <summary>Names a recording to test instead of the committed one (the live interop step sets it).</summary>
+    public const string VectorsVariable = "WECHATHANDLERS_INTEROP_VECTORS";
 
-    private readonly WeChatCrypto _crypto = new(Token, EncodingAesKey, AppId);
+    private static readonly Lazy<Recording> s_recording = new(Recording.Load);
+    private readonly WeChatCrypto _crypto;
+
+    public WeChatCryptoInteropTests()
+    {
+        var r = s_recording.Value;
+        _crypto = new WeChatCrypto(r.Token, r.EncodingAesKey, r.AppId);
+    }
 
     public void Dispose() => _crypto.Dispose();
 
-    /// <summary>Text messages of every pad length, multi-byte UTF-8, real push documents and one of 64 KiB.</summary>
-    private static List<string> Messages()
+    [Fact]
+    public void The_recording_covers_every_pad_length_and_large_multibyte_messages()
     {
-        var messages = new List<string>();
-        for (int i = 0; i <= 70; i++)
-        {
-            messages.Add(new string((char)('a' + (i % 26)), i));
-        }
-
-        messages.Add(Tv3Message);
-        messages.Add(Tv5Message);
-        messages.Add("{\"Content\":\"你好，世界 👋 — ünïcödé\"}");
-        messages.Add(string.Concat(Enumerable.Repeat("中文🙂", 700)));
-        messages.Add(new string('x', 65536));
-        return messages;
+        var vectors = s_recording.Value.Vectors;
+        var pads = vectors.Select(v => 32 - ((20 + Encoding.UTF8.GetByteCount(v.Message) + s_recording.Value.AppId.Length) % 32)).ToHashSet();
+        Assert.Equal(Enumerable.Range(1, 32).ToHashSet(), pads);
+        Assert.Contains(vectors, v => v.Message.Length >= 65536);
+        Assert.Contains(vectors, v => v.Message.Any(char.IsSurrogate));
     }
 
     [Fact]
-    public void Node_encrypts_and_we_verify_and_decrypt()
+    public void Our_encryption_with_the_peers_random_prefix_equals_the_peers_ciphertext()
     {
-        var messages = Messages();
-        var response = RunNode(new JsonObject { ["encrypt"] = new JsonArray(messages.Select(m => (JsonNode)m!).ToArray()) });
-        var encrypted = response["encrypted"]!.AsArray();
-        Assert.Equal(messages.Count, encrypted.Count);
-
-        for (int i = 0; i < messages.Count; i++)
+        foreach (var vector in s_recording.Value.Vectors)
         {
-            var encrypt = (string)encrypted[i]!["encrypt"]!;
-            var signature = (string)encrypted[i]!["msgSignature"]!;
-            Assert.Equal(WeChatSignature.ComputeMsgSignature(Token, Timestamp, Nonce, encrypt), signature);
+            var message = Encoding.UTF8.GetBytes(vector.Message);
+            var destination = new byte[_crypto.GetEncryptedLength(message.Length)];
+            int written = _crypto.Encrypt(message, Convert.FromBase64String(vector.Random), destination);
+            Assert.Equal(vector.Encrypt, Encoding.ASCII.GetString(destination, 0, written));
+        }
+    }
 
-            // Node's Base64 contains '/', so the JSON envelope also exercises the "\/" escape.
-            var json = "{\"ToUserName\":\"gh_97417a04a28d\",\"Encrypt\":\"" + encrypt.Replace("/", "\\/", StringComparison.Ordinal) + "\"}";
-            var xml = "<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName><Encrypt><![CDATA[" + encrypt + "]]></Encrypt></xml>";
+    [Fact]
+    public void Our_signature_of_the_peers_ciphertext_equals_the_peers()
+    {
+        var r = s_recording.Value;
+        foreach (var vector in r.Vectors)
+        {
+            Assert.Equal(vector.MsgSignature, WeChatSignature.ComputeMsgSignature(r.Token, r.Timestamp, r.Nonce, vector.Encrypt));
+        }
+    }
+
+    [Fact]
+    public void The_peers_ciphertexts_verify_and_decrypt_in_both_envelope_formats()
+    {
+        var r = s_recording.Value;
+        foreach (var vector in r.Vectors)
+        {
+            // The peer's Base64 contains '/', so the JSON envelope also exercises the "\/" escape.
+            var json = "{\"ToUserName\":\"gh_97417a04a28d\",\"Encrypt\":\"" + vector.Encrypt.Replace("/", "\\/", StringComparison.Ordinal) + "\"}";
+            var xml = "<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName><Encrypt><![CDATA[" + vector.Encrypt + "]]></Encrypt></xml>";
             foreach (var envelope in new[] { json, xml })
             {
-                using var message = _crypto.VerifyAndDecrypt(Timestamp, Nonce, signature, Encoding.UTF8.GetBytes(envelope));
-                Assert.Equal(messages[i], CryptoAssert.Utf8(message.Message));
+                using var message = _crypto.VerifyAndDecrypt(r.Timestamp, r.Nonce, vector.MsgSignature, Encoding.UTF8.GetBytes(envelope));
+                Assert.Equal(vector.Message, CryptoAssert.Utf8(message.Message));
             }
         }
     }
 
     [Fact]
-    public void We_encrypt_and_node_decrypts_and_signs_alike()
+    public void Our_reply_envelopes_carry_the_peers_ciphertext_and_signature()
     {
-        var messages = Messages();
-        var encrypts = new List<string>();
-        var signatures = new List<string>();
-        foreach (var (text, index) in messages.Select((m, i) => (m, i)))
+        var r = s_recording.Value;
+        long timestamp = long.Parse(r.Timestamp, System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (vector, index) in r.Vectors.Select((v, i) => (v, i)))
         {
             var output = new ArrayBufferWriter<byte>();
-            _crypto.WriteReplyEnvelope(output, index % 2 == 0 ? WeChatFormat.Json : WeChatFormat.Xml, Encoding.UTF8.GetBytes(text), long.Parse(Timestamp, System.Globalization.CultureInfo.InvariantCulture), Nonce);
+            var format = index % 2 == 0 ? WeChatFormat.Json : WeChatFormat.Xml;
+            _crypto.WriteReplyEnvelope(output, format, Encoding.UTF8.GetBytes(vector.Message), timestamp, r.Nonce, Convert.FromBase64String(vector.Random));
             var envelope = WeChatPayload.Parse(output.WrittenMemory.ToArray());
-            encrypts.Add(envelope.GetField("Encrypt")!);
-            signatures.Add(envelope.GetField("MsgSignature")!);
-        }
-
-        var response = RunNode(new JsonObject { ["decrypt"] = new JsonArray(encrypts.Select(e => (JsonNode)e!).ToArray()) });
-        var decrypted = response["decrypted"]!.AsArray();
-        Assert.Equal(messages.Count, decrypted.Count);
-        for (int i = 0; i < messages.Count; i++)
-        {
-            Assert.Equal(messages[i], (string)decrypted[i]!["message"]!);
-            Assert.Equal(AppId, (string)decrypted[i]!["id"]!);
-            Assert.Equal(signatures[i], (string)decrypted[i]!["msgSignature"]!);
+            Assert.Equal(vector.Encrypt, envelope.GetField("Encrypt"));
+            Assert.Equal(vector.MsgSignature, envelope.GetField("MsgSignature"));
         }
     }
 
-    private static JsonObject RunNode(JsonObject request)
+    private sealed record Vector(string Message, string Random, string Encrypt, string MsgSignature);
+
+    private sealed record Recording(string Token, string EncodingAesKey, string AppId, string Timestamp, string Nonce, IReadOnlyList<Vector> Vectors)
     {
-        var folder = FixtureFolder();
-        if (!File.Exists(Path.Combine(folder, "node_modules", "wechat-crypto", "index.js")))
+        public static Recording Load()
         {
-            Assert.Fail($"The interop fixture's packages are not installed: run `npm ci` in {folder}.");
-        }
-
-        var node = FindOnPath("node");
-        if (node is null)
-        {
-            Assert.Fail($"node is not on PATH. Install Node.js, then run `npm ci` in {folder}.");
-        }
-
-        request["token"] = Token;
-        request["encodingAESKey"] = EncodingAesKey;
-        request["appId"] = AppId;
-        request["timestamp"] = Timestamp;
-        request["nonce"] = Nonce;
-
-        var start = new ProcessStartInfo(node)
-        {
-            WorkingDirectory = folder,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardInputEncoding = new UTF8Encoding(false),
-            StandardOutputEncoding = Encoding.UTF8,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("fixture.js");
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(request.ToJsonString());
-        process.StandardInput.Close();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("node did not finish within 60 s.");
-        }
-
-        Assert.True(process.ExitCode == 0, $"node exited with {process.ExitCode}: {stderr.Result}");
-        return JsonNode.Parse(stdout.Result)!.AsObject();
-    }
-
-    private static string FixtureFolder()
-    {
-        // node runs in the source folder, where `npm ci` installs, not in the build output.
-        const string relative = "tests/WeChatHandlers.Tests/Fixtures/wechat-crypto";
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, relative);
-            if (File.Exists(Path.Combine(candidate, "package-lock.json")))
+            string path = Environment.GetEnvironmentVariable(VectorsVariable) is { Length: > 0 } given
+                ? given
+                : Path.Combine(AppContext.BaseDirectory, "Fixtures", "wechat-crypto", "vectors.json");
+            if (!File.Exists(path))
             {
-                return candidate;
+                throw new FileNotFoundException($"The interop recording {path} does not exist (record it with `node record.js > vectors.json` in tests/WeChatHandlers.Tests/Fixtures/wechat-crypto).", path);
             }
+
+            var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            var vectors = root["vectors"]!.AsArray()
+                .Select(v => new Vector((string)v!["message"]!, (string)v["random"]!, (string)v["encrypt"]!, (string)v["msgSignature"]!))
+                .ToList();
+            Assert.NotEmpty(vectors);
+            return new Recording((string)root["token"]!, (string)root["encodingAESKey"]!, (string)root["appId"]!, (string)root["timestamp"]!, (string)root["nonce"]!, vectors);
         }
-
-        throw new DirectoryNotFoundException($"{relative} was not found above {AppContext.BaseDirectory}.");
-    }
-
-    private static string? FindOnPath(string program)
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        var names = OperatingSystem.IsWindows() ? new[] { program + ".exe", program + ".cmd" } : new[] { program };
-        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .SelectMany(dir => names.Select(name => Path.Combine(dir, name)))
-            .FirstOrDefault(File.Exists);
     }
 }
