@@ -8,8 +8,9 @@ namespace WeChatHandlers.Testing;
 /// </summary>
 internal static class WeChatPushTemplates
 {
-    // MsgIds must differ between pushes or the endpoint's dedupe acknowledges the second without running it.
-    private static long s_msgId = 7_100_000_000_000_000_000 + (DateTimeOffset.UtcNow.ToUnixTimeSeconds() % 1_000_000) * 1_000_000;
+    // MsgIds must differ between pushes, also between processes (two wechat-push runs in one second), or the
+    // endpoint's dedupe acknowledges the second without running it: a random start per process, then a counter.
+    private static long s_msgId = 7_000_000_000_000_000_000 + Random.Shared.NextInt64(1_000_000_000_000) * 1_000_000;
 
     private static readonly Dictionary<string, Action<PushObject>> s_templates = new(StringComparer.Ordinal)
     {
