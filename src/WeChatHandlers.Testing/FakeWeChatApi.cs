@@ -125,16 +125,28 @@ public sealed class FakeWeChatApi : IAsyncDisposable
     /// <summary>Every media upload WeChat accepted.</summary>
     public IReadOnlyList<UploadedMedia> Uploads => [.. _uploads];
 
+    /// <summary>Raised after each request is answered, on the request's thread (for printing what the app called).</summary>
+    public event Action<FakeWeChatApiCall>? CallRecorded;
+
     /// <summary>How many access tokens were requested (either token API).</summary>
     public int TokenRequests => _calls.Count(c => c.Api is WeChatApiPaths.StableToken or WeChatApiPaths.Token);
 
     /// <summary>Starts the fake on a free loopback port.</summary>
     /// <param name="account">The AppId and AppSecret it issues tokens for; <see cref="WeChatTestAccount.Default"/> when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<FakeWeChatApi> StartAsync(WeChatTestAccount? account = null, CancellationToken cancellationToken = default)
+    public static Task<FakeWeChatApi> StartAsync(WeChatTestAccount? account = null, CancellationToken cancellationToken = default) =>
+        StartAsync(account, 0, cancellationToken);
+
+    /// <summary>Starts the fake on <c>127.0.0.1:<paramref name="port"/></c> (0: a free port), e.g. for a service run by hand.</summary>
+    /// <param name="account">The AppId and AppSecret it issues tokens for; <see cref="WeChatTestAccount.Default"/> when <see langword="null"/>.</param>
+    /// <param name="port">The port.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<FakeWeChatApi> StartAsync(WeChatTestAccount? account, int port, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls("http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeWeChatApi(app, account ?? WeChatTestAccount.Default);
@@ -233,7 +245,9 @@ public sealed class FakeWeChatApi : IAsyncDisposable
         }
 
         var (code, message, answer) = Answer(api, query, body, fileName, fileType);
-        _calls.Enqueue(new FakeWeChatApiCall(request.Method, api, query, body, code));
+        var call = new FakeWeChatApiCall(request.Method, api, query, body, code);
+        _calls.Enqueue(call);
+        CallRecorded?.Invoke(call);
         if (answer is { } media)
         {
             context.Response.ContentType = media.ContentType;

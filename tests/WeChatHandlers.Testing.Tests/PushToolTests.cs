@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using WeChatHandlers.Push;
 
@@ -117,5 +119,77 @@ public sealed class PushToolTests : IAsyncLifetime
         var (code, output, _) = await RunAsync("list");
         Assert.Equal(0, code);
         Assert.Contains("subscribe_msg_popup_event", output);
+    }
+}
+
+/// <summary><c>wechat-push fake-api</c>: a service run by hand replies to it; Ctrl+C (the token) stops it.</summary>
+public sealed class FakeApiCommandTests
+{
+    /// <summary>Completes when a line containing a text is written: the test waits on output, not on a clock.</summary>
+    private sealed class WatchedWriter : StringWriter
+    {
+        private readonly Lock _sync = new();
+        private readonly List<(string Text, TaskCompletionSource<string> Seen)> _waits = [];
+
+        public Task<string> WaitForAsync(string text)
+        {
+            lock (_sync)
+            {
+                var existing = ToString().Split('\n').FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+                if (existing is not null)
+                {
+                    return Task.FromResult(existing);
+                }
+
+                var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waits.Add((text, seen));
+                return seen.Task;
+            }
+        }
+
+        public override void WriteLine(string? value)
+        {
+            lock (_sync)
+            {
+                base.WriteLine(value);
+                foreach (var (text, seen) in _waits.Where(w => value?.Contains(w.Text, StringComparison.Ordinal) == true).ToList())
+                {
+                    seen.TrySetResult(value!);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_service_replies_to_the_fake_api_command_and_each_call_is_printed()
+    {
+        using var output = new WatchedWriter();
+        using var stop = new CancellationTokenSource();
+        var account = WeChatTestAccount.Default;
+        var run = PushCommand.RunAsync(["fake-api", "--port", "0", "--appid", account.AppId, "--secret", account.AppSecret], output, TextWriter.Null,
+            environment: _ => null, cancellationToken: stop.Token);
+
+        string line = await output.WaitForAsync("WeChat__ApiBaseAddress=").WaitAsync(TimeSpan.FromMinutes(1));
+        var api = new Uri(line[(line.IndexOf('=') + 1)..].Trim());
+        await using (var host = await WeChatTestHost.StartAsync(
+            builder =>
+            {
+                builder.Configuration["WeChat:ApiBaseAddress"] = api.ToString();
+                builder.Services.AddWeChatHandlers().AddSingleton<Seen>();
+                builder.Services.AddWeChatCallback(builder.Configuration.GetSection("WeChat"));
+                builder.Services.AddWeChatApi(builder.Configuration.GetSection("WeChat"));
+            },
+            app => app.MapWeChatCallback("/wechat")))
+        {
+            Assert.True((await host.SendAsync(WeChatPush.Text("help").From("by-hand"))).IsSuccess);
+        }
+
+        string sent = await output.WaitForAsync(WeChatApiPaths.Send).WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Contains("errcode 0", sent);
+        Assert.Contains("\"touser\":\"by-hand\"", sent);
+        Assert.Contains("cgi-bin/stable_token -> errcode 0: access token", output.ToString());
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await run);
     }
 }

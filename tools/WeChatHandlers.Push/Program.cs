@@ -4,5 +4,15 @@ namespace WeChatHandlers.Push;
 // Program of an app that a test project references beside this tool.
 internal static class Program
 {
-    private static Task<int> Main(string[] args) => PushCommand.RunAsync(args, Console.Out, Console.Error);
+    private static async Task<int> Main(string[] args)
+    {
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // fake-api runs until Ctrl+C: end it cleanly instead of killing the process.
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        return await PushCommand.RunAsync(args, Console.Out, Console.Error, cancellationToken: stop.Token);
+    }
 }

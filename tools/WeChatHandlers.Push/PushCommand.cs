@@ -14,6 +14,7 @@ public static class PushCommand
 
           wechat-push send <url> (--event <name> | --type <msgtype> | --file <path>) [options]
           wechat-push verify <url> [--token T] [--echostr S]
+          wechat-push fake-api [--port 5081] [--appid A] [--secret S]
           wechat-push list
 
         send options:
@@ -25,6 +26,10 @@ public static class PushCommand
           --plaintext         do not encrypt even when a key is known
           --from OPENID       FromUserName (the user)
           --to GH_ID          ToUserName (the mini program's original id)
+
+        fake-api serves a fake api.weixin.qq.com on 127.0.0.1 until Ctrl+C: access tokens for the AppId and secret
+        (default: $WeChat__AppId and $WeChat__AppSecret), customer-service sends, typing and media, each call printed.
+        Point the service at it with WeChat__ApiBaseAddress=http://127.0.0.1:5081.
 
         Exit code: 0 when the service answered 200 (verify: and echoed the echostr), 1 otherwise, 2 for usage errors.
         """;
@@ -72,6 +77,11 @@ public static class PushCommand
             return 0;
         }
 
+        if (options.Command == "fake-api")
+        {
+            return await FakeApiAsync(options, output, cancellationToken).ConfigureAwait(false);
+        }
+
         using var owned = http is null ? new HttpClient() : null;
         var client = new WeChatPushClient(http ?? owned!, options.Url!, options.Account);
         try
@@ -90,6 +100,45 @@ public static class PushCommand
             await error.WriteLineAsync($"The reply is not what WeChat expects: {e.Message}").ConfigureAwait(false);
             return 1;
         }
+    }
+
+    private static async Task<int> FakeApiAsync(Options options, TextWriter output, CancellationToken ct)
+    {
+        var gate = new object();
+        await using var api = await FakeWeChatApi.StartAsync(options.Account, options.Port, ct).ConfigureAwait(false);
+        api.CallRecorded += call =>
+        {
+            string what = call.Api switch
+            {
+                WeChatApiPaths.StableToken or WeChatApiPaths.Token => "access token",
+                WeChatApiPaths.Send or WeChatApiPaths.Typing => call.BodyText,
+                WeChatApiPaths.UploadMedia => $"upload of {call.Body.Length} bytes",
+                WeChatApiPaths.GetMedia => "media " + call.Query.GetValueOrDefault("media_id"),
+                _ => call.Method + " " + call.Api,
+            };
+            lock (gate)
+            {
+                output.WriteLine($"{call.Api} -> errcode {call.ErrorCode}: {what}");
+                output.Flush();
+            }
+        };
+        lock (gate)
+        {
+            output.WriteLine($"Fake WeChat API listening on {api.BaseAddress} for AppId {options.Account.AppId}; Ctrl+C stops it.");
+            output.WriteLine($"Point the service at it: WeChat__ApiBaseAddress={api.BaseAddress.ToString().TrimEnd('/')}");
+            output.Flush();
+        }
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Ctrl+C: the normal way to stop.
+        }
+
+        return 0;
     }
 
     private static async Task<int> VerifyAsync(WeChatPushClient client, Options options, TextWriter output, TextWriter error, CancellationToken ct)
@@ -198,6 +247,8 @@ public static class PushCommand
 
         public string? Echostr { get; private set; }
 
+        public int Port { get; private set; } = 5081;
+
         public bool Encrypt { get; private set; }
 
         public WeChatTestAccount Account { get; private set; } = WeChatTestAccount.Default;
@@ -205,15 +256,16 @@ public static class PushCommand
         public static Options Parse(string[] args, Func<string, string?> environment)
         {
             var o = new Options { Command = args[0] };
-            if (o.Command is not ("send" or "verify" or "list"))
+            if (o.Command is not ("send" or "verify" or "fake-api" or "list"))
             {
-                throw new UsageException($"Unknown command '{o.Command}': use send, verify or list.");
+                throw new UsageException($"Unknown command '{o.Command}': use send, verify, fake-api or list.");
             }
 
             string? token = environment("WeChat__Token"), key = environment("WeChat__EncodingAESKey"), appId = environment("WeChat__AppId");
+            string? secret = environment("WeChat__AppSecret");
             bool plaintext = false;
             int i = 1;
-            if (o.Command != "list")
+            if (o.Command is "send" or "verify")
             {
                 if (args.Length < 2 || args[1].StartsWith("--", StringComparison.Ordinal))
                 {
@@ -245,6 +297,12 @@ public static class PushCommand
                     case "--appid": appId = Value(); break;
                     case "--echostr": o.Echostr = Value(); break;
                     case "--plaintext": plaintext = true; break;
+                    case "--secret": secret = Value(); break;
+                    case "--port":
+                        o.Port = int.TryParse(Value(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port) && port <= 65535
+                            ? port
+                            : throw new UsageException("--port takes a port number (0: any free port).");
+                        break;
                     case "--format":
                         o.Format = Value().ToLowerInvariant() switch
                         {
@@ -273,12 +331,12 @@ public static class PushCommand
                 throw new UsageException("send needs exactly one of --event <name>, --type <msgtype> or --file <path>.");
             }
 
-            if (o.Command != "list" && string.IsNullOrEmpty(token))
+            if (o.Command is "send" or "verify" && string.IsNullOrEmpty(token))
             {
                 throw new UsageException("The Token is needed: --token T (or the WeChat__Token environment variable).");
             }
 
-            o.Encrypt = !plaintext && !string.IsNullOrEmpty(key);
+            o.Encrypt = o.Command == "send" && !plaintext && !string.IsNullOrEmpty(key);
             if (o.Encrypt && string.IsNullOrEmpty(appId))
             {
                 throw new UsageException("Safe mode needs the AppId too: --appid wx… (or WeChat__AppId).");
@@ -294,6 +352,7 @@ public static class PushCommand
                 Token = token ?? "",
                 EncodingAESKey = o.Encrypt ? key : null,
                 AppId = string.IsNullOrEmpty(appId) ? WeChatTestAccount.Default.AppId : appId,
+                AppSecret = string.IsNullOrEmpty(secret) ? WeChatTestAccount.Default.AppSecret : secret,
             };
             return o;
         }
