@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace WeChatHandlers.Testing;
@@ -148,6 +149,8 @@ public sealed class FakeWeChatApi : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
         builder.Logging.ClearProviders();
+        // The fake lives as long as its owner says: no reaction to the process's Ctrl+C or SIGTERM of its own.
+        builder.Services.AddSingleton<IHostLifetime, OwnerLifetime>();
         var app = builder.Build();
         var fake = new FakeWeChatApi(app, account ?? WeChatTestAccount.Default);
         app.Run(fake.HandleAsync);
@@ -416,6 +419,13 @@ public sealed class FakeWeChatApi : IAsyncDisposable
         48001 => "api unauthorized",
         _ => "error " + code.ToString(CultureInfo.InvariantCulture),
     };
+}
+
+internal sealed class OwnerLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(string))]
