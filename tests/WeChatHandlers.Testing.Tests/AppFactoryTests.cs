@@ -1,0 +1,42 @@
+using System.Net;
+
+namespace WeChatHandlers.Testing.Tests;
+
+/// <summary>The README's test, against the README's app (tests/ReadmeApp), hosted from its own Program.</summary>
+public sealed class AppFactoryTests
+{
+    [Fact]
+    public async Task The_apps_own_handlers_answer_and_reply_through_the_fake_api()
+    {
+        await using var app = new WeChatAppFactory<Program>();
+        await app.StartAsync();
+
+        var response = await app.SendAsync(WeChatPush.Text("help").From("user-1"));
+
+        Assert.True(response.IsSuccess);
+        Assert.Equal(["SupportHandlers.Help"], response.Handlers);
+        var sent = Assert.Single(app.Api.Messages);
+        Assert.Equal("user-1", sent.ToUser);
+        Assert.Equal("1. Orders  2. Returns  3. Talk to a person", sent.Text);
+    }
+
+    [Theory]
+    [InlineData(WeChatFormat.Xml)]
+    [InlineData(WeChatFormat.Json)]
+    public async Task Safe_mode_pushes_and_encrypted_replies_work_against_the_real_program(WeChatFormat format)
+    {
+        await using var app = new WeChatAppFactory<Program>();
+        await app.StartAsync();
+        var client = app.CreatePushClient();
+
+        Assert.True((await client.VerifyUrlAsync()).Succeeded);
+        var welcome = await client.SendAsync(WeChatPush.UserEnterTempSession(), new WeChatPushOptions { Format = format, Encrypt = true });
+        var transfer = await client.SendAsync(WeChatPush.Text("something else"), new WeChatPushOptions { Format = format, Encrypt = true });
+
+        Assert.Equal(HttpStatusCode.OK, welcome.StatusCode);
+        Assert.Equal("Hi! Type 'help' for the menu.", Assert.Single(app.Api.Messages).Text);
+        Assert.True(transfer.ReplyWasEncrypted);
+        Assert.True(transfer.IsTransferToCustomerService);
+        Assert.Equal(format == WeChatFormat.Json ? '{' : '<', transfer.Reply![0]);
+    }
+}
