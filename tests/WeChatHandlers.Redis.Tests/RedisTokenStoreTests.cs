@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
+using WeChatHandlers.Redis;
 using WeChatHandlers.Tests.Shared;
 
 namespace WeChatHandlers.Api.Tests;
 
 /// <summary>Several instances share one token through a real Redis: one fetch, no stampede, no invalidation.</summary>
+[Trait("Category", "Redis")]
 public sealed class RedisTokenStoreTests : IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
     private readonly RedisServerFixture _redis;

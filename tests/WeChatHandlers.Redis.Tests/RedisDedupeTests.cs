@@ -3,6 +3,7 @@ using WeChatHandlers.Tests.Shared;
 
 namespace WeChatHandlers.AspNetCore.Tests;
 
+[Trait("Category", "Redis")]
 public class RedisDedupeTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     [Fact]
