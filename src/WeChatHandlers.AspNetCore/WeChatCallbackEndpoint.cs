@@ -118,8 +118,9 @@ internal sealed class WeChatCallbackEndpoint
         {
             claim = await _run.Dedupe.ClaimAsync(key, owner, arrived, http.RequestAborted).ConfigureAwait(false);
         }
-        catch (OperationCanceledException ex) when (http.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (http.RequestAborted.IsCancellationRequested)
         {
+            // The client went away while the store was asked: nobody is left to answer.
             await RejectAsync(http, RefusalReason.ClientDisconnected, ex.Message).ConfigureAwait(false);
             return false;
         }

@@ -38,7 +38,7 @@ public sealed class WeChatCallbackMetrics
         _failed = meter.CreateCounter<long>("wechat.handlers.failed", "{message}", "Handler runs that threw.");
         _overruns = meter.CreateCounter<long>("wechat.handlers.deadline_overruns", "{message}", "Handlers still running when WeChat had to be answered.");
         _duration = meter.CreateHistogram<double>("wechat.handlers.duration", "s", "Handler run time.");
-        _storeFailures = meter.CreateCounter<long>("wechat.dedupe.store_failures", "{call}", "Dedupe store calls that failed or timed out, by operation (claim, renew, complete, release).");
+        _storeFailures = meter.CreateCounter<long>("wechat.dedupe.store_failures", "{call}", "Dedupe store calls that failed or timed out after a handler started, by operation (renew, complete, release); a failed claim is a refusal instead.");
         _leasesLost = meter.CreateCounter<long>("wechat.dedupe.leases_lost", "{message}", "Runs whose lease ran out and was taken over while they still ran.");
     }
 

@@ -74,7 +74,7 @@ internal sealed class DedupeGate
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            _metrics.StoreFailed("claim");
+            // Counted once, by the refusal that follows (wechat.requests.rejected{reason=dedupe_store_unavailable}).
             Log.DedupeStoreFailed(_logger, "claim", key, ex, "the push is refused with 503 so WeChat retries");
             return ClaimOutcome.StoreFailed;
         }
