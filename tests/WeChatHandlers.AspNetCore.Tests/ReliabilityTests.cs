@@ -357,3 +357,36 @@ public class LogHygieneTests
         Assert.Contains("(+" + (10_000 - LogValue.MaxLength) + ")", cut, StringComparison.Ordinal);
     }
 }
+
+public class ConnectionFailureTests
+{
+    [Fact]
+    public async Task A_client_that_drops_the_connection_mid_body_is_a_refusal_not_an_unhandled_exception()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var rejected = app.Counter("wechat.requests.rejected");
+        string timestamp = "1714037059", nonce = "66";
+        string signature = WeChatSignature.ComputeSignature(TestApp.Token, timestamp, nonce);
+        using (var client = new System.Net.Sockets.TcpClient())
+        {
+            await client.ConnectAsync(app.Client.BaseAddress!.Host, app.Client.BaseAddress.Port);
+            var stream = client.GetStream();
+            string head = $"POST /wechat?signature={signature}&timestamp={timestamp}&nonce={nonce} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n<xml><ToUserName>";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+            await stream.FlushAsync();
+
+            // Reset, not close: the server's body read fails mid-way.
+            client.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+        }
+
+        for (int i = 0; i < 600 && rejected.GetMeasurementSnapshot().Count == 0; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        string reason = (string)Assert.Single(rejected.GetMeasurementSnapshot()).Tags["reason"]!;
+        Assert.Contains(reason, new[] { "client_disconnected", "body_read_failed" });
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), r => r.Level >= LogLevel.Error);
+        Assert.Empty(app.Probe.Calls);
+    }
+}
