@@ -390,3 +390,31 @@ public class ConnectionFailureTests
         Assert.Empty(app.Probe.Calls);
     }
 }
+
+public class LeaseTests
+{
+    [Fact]
+    public async Task A_retry_that_finds_a_live_run_renewing_its_lease_never_starts_a_second_run()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await TestApp.StartAsync(services: s => s.AddSingleton<TimeProvider>(time));
+        var first = app.PostPlainAsync(TestApp.TextXml("slow", 81));
+        await app.Probe.Started("Slow.start").Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var retry = app.PostPlainAsync(TestApp.TextXml("slow", 81));
+
+        // Past several leases: the running handler keeps renewing, so the waiting retry never takes the message over.
+        for (int i = 0; i < 200 && !(first.IsCompleted && retry.IsCompleted); i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.WhenAny(Task.WhenAll(first, retry), Task.Delay(10));
+        }
+
+        Assert.Equal("success", await (await first.WaitAsync(TimeSpan.FromSeconds(30))).Content.ReadAsStringAsync());
+        Assert.Equal("success", await (await retry.WaitAsync(TimeSpan.FromSeconds(30))).Content.ReadAsStringAsync());
+        Assert.Equal(1, app.Probe.Count("Slow.start"));
+
+        app.Probe.Gate.Release();
+        await app.Probe.Started("Slow.end").Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, app.Probe.Count("Slow.start"));
+    }
+}
