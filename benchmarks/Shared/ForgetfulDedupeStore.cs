@@ -3,11 +3,11 @@ using WeChatHandlers.AspNetCore;
 namespace WeChatHandlers.Benchmarks;
 
 /// <summary>
-/// The default memory dedupe store, except that a message's key is released when the message completes instead of
-/// being remembered. The load repeats a finite list of pre-signed messages (safe-mode bodies cannot be made up per
-/// request), and the endpoint's shortest dedupe window is 60 s; remembered keys would turn every repeat into the cheap
-/// "already done" answer. Released keys make every request a first delivery: the store claims the key (an insert),
-/// the handler runs, the key is released (a removal), which is the same store work a real first delivery does.
+/// Not the default: the memory dedupe store, except that a finished message's key is released instead of remembered.
+/// Used only by the safe-mode rows, which must repeat a finite list of pre-encrypted messages (a load generator cannot
+/// encrypt per request), so that every repeat is still a first delivery: the store claims the key (an insert), the
+/// handler runs, the key is released (a removal). The plaintext rows give every request its own MsgId and run the
+/// default store.
 /// </summary>
 public sealed class ForgetfulDedupeStore(TimeProvider time) : IWeChatDedupeStore
 {
@@ -17,9 +17,9 @@ public sealed class ForgetfulDedupeStore(TimeProvider time) : IWeChatDedupeStore
     /// <summary>Requests that did not run the handler (a concurrent duplicate); the load script reports it.</summary>
     public static long Skipped => Interlocked.Read(ref s_skipped);
 
-    public async ValueTask<WeChatDedupeDecision> TryBeginAsync(string key, TimeSpan ttl, CancellationToken cancellationToken)
+    public async ValueTask<WeChatDedupeDecision> TryBeginAsync(string key, long owner, TimeSpan lease, CancellationToken cancellationToken)
     {
-        var decision = await _inner.TryBeginAsync(key, ttl, cancellationToken).ConfigureAwait(false);
+        var decision = await _inner.TryBeginAsync(key, owner, lease, cancellationToken).ConfigureAwait(false);
         if (decision != WeChatDedupeDecision.Run)
         {
             Interlocked.Increment(ref s_skipped);
@@ -28,9 +28,12 @@ public sealed class ForgetfulDedupeStore(TimeProvider time) : IWeChatDedupeStore
         return decision;
     }
 
-    public ValueTask CompleteAsync(string key, bool succeeded, TimeSpan ttl, CancellationToken cancellationToken) =>
-        _inner.CompleteAsync(key, succeeded: false, ttl, cancellationToken);
+    public ValueTask<bool> RenewAsync(string key, long owner, TimeSpan lease, CancellationToken cancellationToken) =>
+        _inner.RenewAsync(key, owner, lease, cancellationToken);
 
-    public ValueTask<WeChatDedupeDecision> WaitAsync(string key, TimeSpan ttl, TimeSpan timeout, CancellationToken cancellationToken) =>
-        _inner.WaitAsync(key, ttl, timeout, cancellationToken);
+    public ValueTask CompleteAsync(string key, long owner, bool succeeded, TimeSpan window, CancellationToken cancellationToken) =>
+        _inner.CompleteAsync(key, owner, succeeded: false, window, cancellationToken);
+
+    public ValueTask<WeChatDedupeDecision> WaitAsync(string key, long owner, TimeSpan lease, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _inner.WaitAsync(key, owner, lease, timeout, cancellationToken);
 }

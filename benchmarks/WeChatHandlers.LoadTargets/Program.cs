@@ -8,30 +8,48 @@ using WeChatHandlers.Security;
 using WeChatHandlers.Tests;
 
 // The servers of the HTTP load comparison, and the signed requests they are loaded with.
-//   ours     <urls>            this framework: AddWeChatHandlers + AddWeChatCallback + MapWeChatCallback("/wechat"),
-//                              a handler that reads the text message and does no I/O
-//   bare     <urls>            the floor: Kestrel reading the body and answering "success", nothing else
-//   requests <dir> <count>     writes <dir>/{xml,json}-{plain,aes}.txt: one "path<TAB>body" line per request,
-//                              each a seed text message with its own MsgId, signed for the token below
+//   ours       <urls>          this framework in its default configuration: AddWeChatHandlers + AddWeChatCallback +
+//                              MapWeChatCallback("/wechat"), the default memory dedupe store, a handler that reads the
+//                              text message and does no I/O
+//   ours-redis <urls>          the same with AddWeChatRedisDedupe(WeChat__Redis), the store several instances share
+//   ours-safe  <urls>          the same with a dedupe store that forgets finished keys: only for the safe-mode rows,
+//                              whose pre-encrypted requests repeat (see ForgetfulDedupeStore)
+//   bare       <urls>          the floor: Kestrel reading the body and answering "success", nothing else
+//   requests <dir> <count>     writes <dir>/{xml,json}-{plain,aes}.txt: one "path<TAB>body" line per request, each a
+//                              seed text message signed for the token below; plaintext files hold one line whose
+//                              MsgId 1234567890123456 post.lua replaces per request, aes files <count> messages with
+//                              their own MsgIds
 // Settings come from the WeChat section (WeChat__Token, WeChat__AppId, WeChat__EncodingAESKey environment variables).
 string mode = args.Length > 0 ? args[0] : string.Empty;
 switch (mode)
 {
     case "ours":
+    case "ours-redis":
+    case "ours-safe":
     case "bare":
         var builder = WebApplication.CreateSlimBuilder(args[1..]);
 
         // Per-request log lines would measure the console, not the framework; production runs at Warning too.
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        if (mode == "ours")
+        bool ours = mode != "bare";
+        if (mode == "ours-safe")
         {
             builder.Services.AddSingleton<IWeChatDedupeStore, ForgetfulDedupeStore>();
+        }
+
+        if (mode == "ours-redis")
+        {
+            builder.Services.AddWeChatRedisDedupe(builder.Configuration["WeChat:Redis"] ?? "127.0.0.1:6379");
+        }
+
+        if (ours)
+        {
             builder.Services.AddWeChatHandlers();
             builder.Services.AddWeChatCallback(builder.Configuration.GetSection("WeChat"));
         }
 
         var app = builder.Build();
-        if (mode == "ours")
+        if (ours)
         {
             app.MapWeChatCallback("/wechat");
             app.MapGet("/stats", () => $"handled={LoadHandlers.Handled} skipped={ForgetfulDedupeStore.Skipped}");
@@ -108,16 +126,19 @@ internal static class Requests
         string plainQuery = $"/wechat?signature={WeChatSignature.ComputeSignature(token, Timestamp, Nonce)}&timestamp={Timestamp}&nonce={Nonce}";
         foreach (var (format, template) in new[] { ("xml", SeedPackets.TextXml), ("json", SeedPackets.TextJson) })
         {
-            using var plain = new StreamWriter(Path.Combine(directory, $"{format}-plain.txt"), false, new UTF8Encoding(false));
+            using (var plain = new StreamWriter(Path.Combine(directory, $"{format}-plain.txt"), false, new UTF8Encoding(false)))
+            {
+                plain.Write(plainQuery);
+                plain.Write('\t');
+                plain.Write(template);
+                plain.Write('\n');
+            }
+
             using var aes = new StreamWriter(Path.Combine(directory, $"{format}-aes.txt"), false, new UTF8Encoding(false));
             for (int i = 0; i < count; i++)
             {
                 // A distinct MsgId per request, so the endpoint's dedupe lets every request run the handler.
                 string message = template.Replace("1234567890123456", (1234567890000000L + i).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-                plain.Write(plainQuery);
-                plain.Write('\t');
-                plain.Write(message);
-                plain.Write('\n');
 
                 byte[] utf8 = Encoding.UTF8.GetBytes(message);
                 byte[] encrypted = new byte[crypto.GetEncryptedLength(utf8.Length)];

@@ -1,23 +1,43 @@
 -- wrk script: POSTs pre-signed requests in turn. The file named after "--" holds one "path<TAB>body" line per request
--- (written by `WeChatHandlers.LoadTargets requests`); the second argument is the Content-Type.
+-- (written by `WeChatHandlers.LoadTargets requests`); the second argument is the Content-Type. With a third argument
+-- "unique", the 16-digit MsgId 1234567890123456 in each body is replaced per request by a fresh one of the same width
+-- (the plaintext signature does not cover the body), so every request is a first delivery for the server's dedupe
+-- store, in its default configuration, however long the run.
 local requests = {}
+local heads, tails = {}, {}
 local index = 0
+local unique = false
+local counter = 0
 
 function init(args)
   local file = assert(io.open(args[1], "r"))
   local headers = { ["Content-Type"] = args[2] }
+  unique = args[3] == "unique"
   for line in file:lines() do
     local tab = line:find("\t", 1, true)
-    requests[#requests + 1] = wrk.format("POST", line:sub(1, tab - 1), headers, line:sub(tab + 1))
+    local formatted = wrk.format("POST", line:sub(1, tab - 1), headers, line:sub(tab + 1))
+    requests[#requests + 1] = formatted
+    if unique then
+      local at = assert(formatted:find("1234567890123456", 1, true), "no MsgId placeholder in the request")
+      heads[#heads + 1] = formatted:sub(1, at - 1)
+      tails[#tails + 1] = formatted:sub(at + 16)
+    end
   end
   file:close()
-  -- Threads (and repeated runs) start at different places in the list.
+  -- Threads (and repeated runs) start at different places in the list, and at different MsgIds: 1e15 (16 digits,
+  -- never a leading zero, which JSON numbers forbid), plus the wall-clock second times 1e9 (a run sends far fewer
+  -- than 1e9 requests a second), plus a random offset per thread.
   math.randomseed(os.time() + #requests)
   index = math.random(#requests)
+  counter = 1000000000000000 + (os.time() % 1000000) * 1000000000 + math.random(0, 999) * 1000000
 end
 
 function request()
   index = index % #requests + 1
+  if unique then
+    counter = counter + 1
+    return heads[index] .. string.format("%d", counter) .. tails[index]
+  end
   return requests[index]
 end
 

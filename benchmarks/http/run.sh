@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # HTTP load comparison on loopback: this framework's endpoint, a bare Kestrel endpoint (the floor) and node-webot's
 # `wechat` middleware, loaded by wrk with pre-signed seed text messages, plaintext and safe mode, XML and JSON.
+# Rows (DESIGN.md: benchmarks run the default configuration unless a row says otherwise):
+#   plaintext XML/JSON   "ours" in its default configuration (the default memory dedupe store); post.lua gives every
+#                        request its own MsgId, so each is a first delivery that the store remembers
+#   plaintext, Redis     "ours-redis": the same with AddWeChatRedisDedupe on a local redis-server (pinned with wrk)
+#   safe mode XML/JSON   "ours-safe": pre-encrypted requests must repeat, so this row's store forgets finished keys
+#                        (ForgetfulDedupeStore); the rest is the default configuration
 #   benchmarks/http/run.sh            per server a 40 s warm-up over all its cases, then 10 s per case (after 2 s)
 #   benchmarks/http/run.sh --quick    per server a 20 s warm-up, then 3 s per case (after 1 s)
+#   benchmarks/http/run.sh --smoke    1 s per case, no warm-up: checks that every target answers; numbers mean nothing
+#                                     and no results file is written
 # The long warm-up is needed: with the server on one core and saturated, tiered compilation (with PGO, the default)
 # takes about 25 s to move the hot code to tier 1, for the bare endpoint as much as for ours; measured too early, both
 # run at half speed and the comparison says nothing.
@@ -12,21 +20,27 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 duration=10; warmup=2; server_warmup=10; count=20000
+smoke=""
 if [[ "${1:-}" == "--quick" ]]; then duration=3; warmup=1; server_warmup=5; fi
+if [[ "${1:-}" == "--smoke" ]]; then duration=1; warmup=1; server_warmup=1; count=200; smoke=1; fi
 connections=${CONNECTIONS:-32}
 server_cpu=${SERVER_CPU:-0}; client_cpu=${CLIENT_CPU:-1}
 
 export WeChat__Token=loadtesttoken
 export WeChat__AppId=wx0123456789abcdef
 export WeChat__EncodingAESKey=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFA
-# Every request carries its own MsgId. The "ours" target releases a key when its message completes (see
-# ForgetfulDedupeStore in LoadTargets/Program.cs), so repeats of the list still run the handler.
+redis_port=${REDIS_PORT:-6390}
+export WeChat__Redis="127.0.0.1:$redis_port"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
 work=$(mktemp -d)
-pid=""
-cleanup() { if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; rm -rf "$work"; }
+pid=""; redis_pid=""
+cleanup() {
+  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  if [[ -n "$redis_pid" ]]; then kill "$redis_pid" 2>/dev/null || true; wait "$redis_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 echo "building" >&2
@@ -38,7 +52,7 @@ wait_for() { for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$1
 
 start() { # target port
   case "$1" in
-    ours|bare) taskset -c "$server_cpu" dotnet "$work/bin/WeChatHandlers.LoadTargets.dll" "$1" --urls "http://127.0.0.1:$2" >"$work/$1.log" 2>&1 & ;;
+    ours|ours-redis|ours-safe|bare) taskset -c "$server_cpu" dotnet "$work/bin/WeChatHandlers.LoadTargets.dll" "$1" --urls "http://127.0.0.1:$2" >"$work/$1.log" 2>&1 & ;;
     node) PORT=$2 WECHAT_TOKEN=$WeChat__Token WECHAT_APPID=$WeChat__AppId WECHAT_AES_KEY=$WeChat__EncodingAESKey \
             taskset -c "$server_cpu" node benchmarks/node-peer/server.js >"$work/node.log" 2>&1 & ;;
   esac
@@ -49,10 +63,29 @@ start() { # target port
 stop() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
 
 load() { # port case seconds -> RESULT line
-  local type=text/xml; [[ "$2" == json-* ]] && type=application/json
+  local type=text/xml unique=""; [[ "$2" == json-* ]] && type=application/json; [[ "$2" == *-plain ]] && unique=unique
   taskset -c "$client_cpu" wrk -t1 -c"$connections" -d"$3"s --latency -s benchmarks/http/post.lua \
-    "http://127.0.0.1:$1" -- "$work/requests/$2.txt" "$type" | grep '^RESULT'
+    "http://127.0.0.1:$1" -- "$work/requests/$2.txt" "$type" $unique | grep '^RESULT'
 }
+
+cases_of() { # target -> the cases it serves
+  case "$1" in
+    bare) echo xml-plain json-plain xml-aes json-aes ;;
+    ours|ours-redis) echo xml-plain json-plain ;;
+    ours-safe) echo xml-aes json-aes ;;
+    node) echo xml-plain xml-aes ;;
+  esac
+}
+
+targets="bare ours ours-safe"
+if command -v redis-server >/dev/null; then
+  taskset -c "$client_cpu" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
+  redis_pid=$!
+  targets="$targets ours-redis"
+else
+  echo "redis-server is missing: no Redis row (apt-get install redis-server)" >&2
+fi
+targets="$targets node"
 
 check() { # port case: one request must be answered "success" with 200
   local line body path type=text/xml; line=$(head -n1 "$work/requests/$2.txt"); path=${line%%$'\t'*}; body=${line#*$'\t'}
@@ -64,19 +97,15 @@ check() { # port case: one request must be answered "success" with 200
 results="$work/results.tsv"
 ours_stats=""
 port=5100
-for target in bare ours node; do
+for target in $targets; do
   port=$((port + 1))
   start "$target" "$port"
-  for case in xml-plain json-plain xml-aes json-aes; do
-    [[ "$target" == node && "$case" == json-* ]] && continue
+  for case in $(cases_of "$target"); do
     check "$port" "$case"
     load "$port" "$case" "$server_warmup" >/dev/null
   done
   [[ "$target" == node ]] && load "$port" xml-plain "$((server_warmup * 2))" >/dev/null
-  for case in xml-plain json-plain xml-aes json-aes; do
-    if [[ "$target" == node && "$case" == json-* ]]; then
-      printf '%s\t%s\tn/a\tn/a\tn/a\tn/a\n' "$target" "$case" >>"$results"; continue
-    fi
+  for case in $(cases_of "$target"); do
     load "$port" "$case" "$warmup" >/dev/null
     r=$(load "$port" "$case" "$duration")
     echo "$target $case $r" >&2
@@ -84,27 +113,36 @@ for target in bare ours node; do
     p99=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$r"); errors=$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$r")
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$case" "$rps" "$p50" "$p99" "$errors" >>"$results"
   done
-  if [[ "$target" == ours ]]; then ours_stats=$(curl -s "http://127.0.0.1:$port/stats"); fi
+  if [[ "$target" == ours* ]]; then ours_stats="$ours_stats $target: $(curl -s "http://127.0.0.1:$port/stats");"; fi
   stop
 done
 
 table=$(awk -F'\t' '
+  function cell(v) { return (v == "") ? "n/a" : v }
+  function ratio(a, b) { return (a + 0 > 0 && b + 0 > 0) ? sprintf("%.0f%%", 100 * a / b) : "n/a" }
+  function row(c, t, label,   b, o, nd, on) {
+    if (rps[t FS c] == "") return
+    b = rps["bare" FS c]; o = rps[t FS c]; nd = rps["node" FS c]
+    on = (nd + 0 > 0) ? sprintf("%.1fx", o / nd) : "n/a"
+    printf "| %s | %s | %s | %s | %s | %s | %s ms | %s ms | %s | %s/%s/%s |\n", label, cell(b), o, ratio(o, b), cell(nd), on, cell(p99["bare" FS c]), p99[t FS c], (nd == "" ? "n/a" : p99["node" FS c] " ms"), cell(err["bare" FS c]), err[t FS c], cell(err["node" FS c])
+  }
   { rps[$1 FS $2] = $3; p50[$1 FS $2] = $4; p99[$1 FS $2] = $5; err[$1 FS $2] = $6 }
   END {
-    split("xml-plain json-plain xml-aes json-aes", cases, " ")
-    print "| Case | Bare Kestrel req/s | Ours req/s | Node wechat req/s | Ours / bare | Ours / node | p99 bare | p99 ours | p99 node | Errors (b/o/n) |"
+    print "| Row | Bare Kestrel req/s | Ours req/s | Ours / bare | Node wechat req/s | Ours / node | p99 bare | p99 ours | p99 node | Errors (b/o/n) |"
     print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-    for (i = 1; i <= 4; i++) {
-      c = cases[i]; b = rps["bare" FS c]; o = rps["ours" FS c]; n = rps["node" FS c]
-      ob = (b > 0) ? sprintf("%.0f%%", 100 * o / b) : "n/a"
-      on = (n + 0 > 0) ? sprintf("%.1fx", o / n) : "n/a"
-      printf "| %s | %s | %s | %s | %s | %s | %s ms | %s ms | %s | %s/%s/%s |\n", c, b, o, n, ob, on, p99["bare" FS c], p99["ours" FS c], (n == "n/a" ? "n/a" : p99["node" FS c] " ms"), err["bare" FS c], err["ours" FS c], err["node" FS c]
-    }
+    row("xml-plain", "ours", "XML plaintext, default configuration")
+    row("json-plain", "ours", "JSON plaintext, default configuration")
+    row("xml-plain", "ours-redis", "XML plaintext, Redis dedupe")
+    row("json-plain", "ours-redis", "JSON plaintext, Redis dedupe")
+    row("xml-aes", "ours-safe", "XML safe mode (store forgets finished keys)")
+    row("json-aes", "ours-safe", "JSON safe mode (store forgets finished keys)")
     print ""
-    printf "Safe mode vs plaintext (ours): XML %.0f%%, JSON %.0f%% of the plaintext req/s.\n", 100 * rps["ours" FS "xml-aes"] / rps["ours" FS "xml-plain"], 100 * rps["ours" FS "json-aes"] / rps["ours" FS "json-plain"]
+    if (rps["ours" FS "xml-plain"] > 0 && rps["ours-safe" FS "xml-aes"] > 0)
+      printf "Safe mode vs plaintext (ours): XML %.0f%%, JSON %.0f%% of the plaintext req/s.\n", 100 * rps["ours-safe" FS "xml-aes"] / rps["ours" FS "xml-plain"], 100 * rps["ours-safe" FS "json-aes"] / rps["ours" FS "json-plain"]
   }' "$results")
 
 wrk_version=$( (wrk -v 2>&1 || true) | head -n1 | cut -d' ' -f1-2)
 header="HTTP load, $(date -u +%Y-%m-%dT%H:%MZ), per server a $((server_warmup * 4))s warm-up, then ${duration}s per case after ${warmup}s, wrk -t1 -c${connections} on CPU ${client_cpu}, server on CPU ${server_cpu}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), node $(node --version), ${wrk_version}"
 out="benchmarks/http/results-$(date -u +%Y%m%d-%H%M).md"
-printf '%s\n\n%s\n\nOurs, all cases including warm-ups: %s (handled: handler runs; skipped: requests the dedupe store kept from the handler).\n' "$header" "$table" "$ours_stats" | tee "$out"
+[[ -n "$smoke" ]] && out="$work/smoke.md"
+printf '%s\n\n%s\n\nOurs, all cases including warm-ups:%s (handled: handler runs; skipped: requests the forgetful store kept from the handler).\n' "$header" "$table" "$ours_stats" | tee "$out"

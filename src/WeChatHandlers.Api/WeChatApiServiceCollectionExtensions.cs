@@ -1,8 +1,7 @@
-using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
+using WeChatHandlers;
 using WeChatHandlers.Api;
 
 // In the DI namespace, like AddWeChatCallback and the generated AddWeChatHandlers: no extra using to find it.
@@ -38,34 +37,6 @@ public static class WeChatApiServiceCollectionExtensions
         return AddCore(services);
     }
 
-    /// <summary>
-    /// Shares access tokens between instances through Redis: the token in a
-    /// <see cref="RedisCache"/> (an <c>IDistributedCache</c>) and a Redis refresh lock, so that one instance fetches
-    /// and none invalidates another's token.
-    /// </summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="configuration">A StackExchange.Redis configuration string, e.g. <c>localhost:6379</c>.</param>
-    /// <param name="keyPrefix">Prefixes every key this store writes.</param>
-    public static IWeChatApiBuilder UseRedisAccessTokenStore(this IWeChatApiBuilder builder, string configuration, string keyPrefix = "wechat:")
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrEmpty(configuration);
-        var parsed = ConfigurationOptions.Parse(configuration);
-        return UseRedis(builder, keyPrefix, owned: true, async (_, ct) =>
-            await ConnectionMultiplexer.ConnectAsync(parsed).WaitAsync(ct).ConfigureAwait(false));
-    }
-
-    /// <summary>Shares access tokens through Redis over a connection the application already has.</summary>
-    /// <param name="builder">The builder.</param>
-    /// <param name="connection">Returns the application's connection (it is not disposed here).</param>
-    /// <param name="keyPrefix">Prefixes every key this store writes.</param>
-    public static IWeChatApiBuilder UseRedisAccessTokenStore(this IWeChatApiBuilder builder, Func<IServiceProvider, IConnectionMultiplexer> connection, string keyPrefix = "wechat:")
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(connection);
-        return UseRedis(builder, keyPrefix, owned: false, (sp, _) => Task.FromResult(connection(sp)));
-    }
-
     /// <summary>Uses a token store of the application's own (for example over another distributed cache).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="store">Creates the store.</param>
@@ -75,27 +46,6 @@ public static class WeChatApiServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(store);
         builder.Services.Replace(ServiceDescriptor.Singleton(store));
         return builder;
-    }
-
-    private static IWeChatApiBuilder UseRedis(IWeChatApiBuilder builder, string keyPrefix, bool owned, Func<IServiceProvider, CancellationToken, Task<IConnectionMultiplexer>> open)
-    {
-        ArgumentNullException.ThrowIfNull(keyPrefix);
-        builder.Services.TryAddSingleton(sp => new RedisConnection(sp, open, owned));
-        builder.Services.TryAddSingleton(sp =>
-        {
-            var connection = sp.GetRequiredService<RedisConnection>();
-            return new RedisTokenCache(new RedisCache(new RedisCacheOptions
-            {
-                // The cache and the lock share one connection; the cache's own prefix is left empty because the
-                // store already prefixes its keys.
-                ConnectionMultiplexerFactory = () => connection.GetAsync(CancellationToken.None),
-            }));
-        });
-        return builder.UseAccessTokenStore(sp => new DistributedAccessTokenStore(
-            sp.GetRequiredService<RedisTokenCache>().Cache,
-            new RedisAccessTokenLock(sp.GetRequiredService<RedisConnection>().GetAsync),
-            sp.GetRequiredService<TimeProvider>(),
-            keyPrefix));
     }
 
     private static WeChatApiBuilder AddCore(IServiceCollection services)
@@ -109,6 +59,9 @@ public static class WeChatApiServiceCollectionExtensions
         services.TryAddSingleton<IAccessTokenStore, MemoryAccessTokenStore>();
         services.TryAddSingleton<IAccessTokenProvider, AccessTokenProvider>();
         services.TryAddSingleton<ICustomerServiceWindowTracker, CustomerServiceWindowTracker>();
+
+        // The callback endpoint (when present) feeds every first delivery to its observers: this one opens send windows.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWeChatPushObserver, CustomerServiceWindowObserver>());
         services.TryAddSingleton<ICustomerServiceClientFactory, CustomerServiceClientFactory>();
         services.TryAddSingleton(sp => sp.GetRequiredService<ICustomerServiceClientFactory>()
             .ForAccount(sp.GetRequiredService<WeChatAccounts>().DefaultAppId));

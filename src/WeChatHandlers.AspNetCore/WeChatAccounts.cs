@@ -47,9 +47,8 @@ internal sealed class WeChatAccounts
 
     public IReadOnlyList<WeChatAccount> All => _all;
 
-    public bool TryResolveByRoute(HttpContext http, out IReadOnlyList<WeChatAccount> candidates, out string? error)
+    public bool TryResolveByRoute(HttpContext http, out IReadOnlyList<WeChatAccount> candidates)
     {
-        error = null;
         if (http.Request.RouteValues.TryGetValue("appId", out var value) && value is string appId)
         {
             foreach (var account in _all)
@@ -62,7 +61,6 @@ internal sealed class WeChatAccounts
             }
 
             candidates = [];
-            error = "no account is configured for this AppId";
             return false;
         }
 
@@ -70,7 +68,7 @@ internal sealed class WeChatAccounts
         return true;
     }
 
-    public WeChatAccount? ResolveByOriginalId(IReadOnlyList<WeChatAccount> candidates, in WeChatPayload payload)
+    public static WeChatAccount? ResolveByOriginalId(IReadOnlyList<WeChatAccount> candidates, in WeChatPayload payload)
     {
         foreach (var account in candidates)
         {
@@ -82,11 +80,4 @@ internal sealed class WeChatAccounts
 
         return null;
     }
-}
-
-/// <summary>Sees every accepted, first-delivery push before its handler runs (the API client's send windows use it).</summary>
-public interface IWeChatPushObserver
-{
-    /// <summary>Called once per message, after dedupe and before dispatch. Must be quick and must not throw.</summary>
-    void OnPush(string? appId, in WeChatPayload payload);
 }

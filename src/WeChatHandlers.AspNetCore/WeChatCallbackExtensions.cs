@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using WeChatHandlers;
 using WeChatHandlers.AspNetCore;
 
 namespace Microsoft.Extensions.DependencyInjection
@@ -18,7 +19,7 @@ namespace Microsoft.Extensions.DependencyInjection
         /// Adds the callback endpoint, bound from a configuration section (usually <c>WeChat</c>) with keys
         /// <c>Token</c>, <c>EncodingAESKey</c>, <c>AppId</c>, <c>OriginalId</c>, <c>RequireEncryption</c>, <c>Accounts</c>,
         /// <c>MaxBodySize</c>, <c>AckMode</c>, <c>HandlerDeadline</c>, <c>HandlerTimeout</c>, <c>DedupeWindow</c>,
-        /// <c>DedupeCapacity</c>, <c>BackgroundQueueCapacity</c>, <c>ReturnServerErrorOnHandlerFailure</c>.
+        /// <c>DedupeLease</c>, <c>DedupeStoreTimeout</c>, <c>DedupeCapacity</c>, <c>BackgroundQueueCapacity</c>, <c>ReturnServerErrorOnHandlerFailure</c>.
         /// Options are validated at start-up.
         /// </summary>
         public static IServiceCollection AddWeChatCallback(this IServiceCollection services, IConfiguration section)
@@ -43,21 +44,6 @@ namespace Microsoft.Extensions.DependencyInjection
             services.TryAddSingleton<WeChatBackgroundQueue>();
             services.AddHostedService(sp => sp.GetRequiredService<WeChatBackgroundQueue>());
             services.TryAddSingleton<WeChatCallbackEndpoint>();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IWeChatPushObserver, WeChatHandlers.AspNetCore.CustomerServiceWindowObserver>());
-            return services;
-        }
-
-        /// <summary>
-        /// Shares the dedupe state between instances serving one account through Redis (atomic <c>SET NX</c>).
-        /// <paramref name="configuration"/> is a StackExchange.Redis configuration string.
-        /// </summary>
-        public static IServiceCollection AddWeChatRedisDedupe(this IServiceCollection services, string configuration)
-        {
-            ArgumentNullException.ThrowIfNull(services);
-            ArgumentException.ThrowIfNullOrEmpty(configuration);
-            services.RemoveAll<IWeChatDedupeStore>();
-            services.AddSingleton<IWeChatDedupeStore>(sp => new RedisWeChatDedupeStore(
-                StackExchange.Redis.ConnectionMultiplexer.Connect(configuration), sp.GetRequiredService<TimeProvider>()));
             return services;
         }
     }
@@ -101,6 +87,8 @@ namespace WeChatHandlers.AspNetCore
             options.HandlerDeadline = Time(section, "HandlerDeadline") ?? options.HandlerDeadline;
             options.HandlerTimeout = Time(section, "HandlerTimeout") ?? options.HandlerTimeout;
             options.DedupeWindow = Time(section, "DedupeWindow") ?? options.DedupeWindow;
+            options.DedupeLease = Time(section, "DedupeLease") ?? options.DedupeLease;
+            options.DedupeStoreTimeout = Time(section, "DedupeStoreTimeout") ?? options.DedupeStoreTimeout;
             options.DedupeCapacity = Int(section, "DedupeCapacity") ?? options.DedupeCapacity;
             options.BackgroundQueueCapacity = Int(section, "BackgroundQueueCapacity") ?? options.BackgroundQueueCapacity;
             options.ReturnServerErrorOnHandlerFailure = Bool(section, "ReturnServerErrorOnHandlerFailure") ?? options.ReturnServerErrorOnHandlerFailure;
@@ -181,6 +169,16 @@ namespace WeChatHandlers.AspNetCore
             if (options.DedupeWindow < TimeSpan.FromSeconds(60))
             {
                 errors.Add("WeChat:DedupeWindow must be at least 60 seconds (WeChat retries span at least 15 seconds).");
+            }
+
+            if (options.DedupeLease <= TimeSpan.Zero || options.DedupeLease >= options.DedupeWindow)
+            {
+                errors.Add("WeChat:DedupeLease must be positive and shorter than WeChat:DedupeWindow.");
+            }
+
+            if (options.DedupeStoreTimeout <= TimeSpan.Zero || options.DedupeStoreTimeout >= options.HandlerDeadline)
+            {
+                errors.Add("WeChat:DedupeStoreTimeout must be positive and shorter than WeChat:HandlerDeadline.");
             }
 
             if (options.BackgroundQueueCapacity < 1 || options.DedupeCapacity < 1)

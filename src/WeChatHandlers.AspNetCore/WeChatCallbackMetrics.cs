@@ -22,6 +22,8 @@ public sealed class WeChatCallbackMetrics
     private readonly Counter<long> _failed;
     private readonly Counter<long> _overruns;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _storeFailures;
+    private readonly Counter<long> _leasesLost;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
     public WeChatCallbackMetrics(IMeterFactory meterFactory)
@@ -36,6 +38,8 @@ public sealed class WeChatCallbackMetrics
         _failed = meter.CreateCounter<long>("wechat.handlers.failed", "{message}", "Handler runs that threw.");
         _overruns = meter.CreateCounter<long>("wechat.handlers.deadline_overruns", "{message}", "Handlers still running when WeChat had to be answered.");
         _duration = meter.CreateHistogram<double>("wechat.handlers.duration", "s", "Handler run time.");
+        _storeFailures = meter.CreateCounter<long>("wechat.dedupe.store_failures", "{call}", "Dedupe store calls that failed or timed out after a handler started, by operation (renew, complete, release); a failed claim is a refusal instead.");
+        _leasesLost = meter.CreateCounter<long>("wechat.dedupe.leases_lost", "{message}", "Runs whose lease ran out and was taken over while they still ran.");
     }
 
     // Tag values are objects: boxed once here rather than on every message.
@@ -61,6 +65,10 @@ public sealed class WeChatCallbackMetrics
     internal void Failed(string handler) => _failed.Add(1, new KeyValuePair<string, object?>("handler", handler));
 
     internal void Overrun(string handler) => _overruns.Add(1, new KeyValuePair<string, object?>("handler", handler));
+
+    internal void StoreFailed(string operation) => _storeFailures.Add(1, new KeyValuePair<string, object?>("operation", operation));
+
+    internal void LeaseLost() => _leasesLost.Add(1);
 
     internal void Duration(string handler, TimeSpan elapsed) => _duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("handler", handler));
 }

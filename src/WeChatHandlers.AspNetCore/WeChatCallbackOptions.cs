@@ -55,6 +55,15 @@ public sealed class WeChatCallbackOptions
     /// <summary>How long a handled message is remembered to acknowledge WeChat's retries. Default 5 minutes; at least 60 s.</summary>
     public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a message's in-flight claim lives unless its run renews it (every third of it). When an instance dies
+    /// mid-handler, a retry takes the message over at most this long after its last renewal. Default 3 s.
+    /// </summary>
+    public TimeSpan DedupeLease { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The longest one dedupe store call may take before the push is refused with 503 (WeChat retries). Default 1 s.</summary>
+    public TimeSpan DedupeStoreTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The most message keys the in-memory dedupe store keeps. Default 100 000.</summary>
     public int DedupeCapacity { get; set; } = 100_000;
 

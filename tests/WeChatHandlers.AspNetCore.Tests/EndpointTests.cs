@@ -395,17 +395,17 @@ public class DedupeTests
         var time = new FakeTimeProvider();
         var store = new MemoryWeChatDedupeStore(time, capacity: 100);
         var window = TimeSpan.FromSeconds(60);
-        Assert.Equal(WeChatDedupeDecision.Run, await store.TryBeginAsync("k", window, default));
-        Assert.Equal(WeChatDedupeDecision.InFlight, await store.TryBeginAsync("k", window, default));
-        await store.CompleteAsync("k", succeeded: true, window, default);
-        Assert.Equal(WeChatDedupeDecision.Done, await store.TryBeginAsync("k", window, default));
+        Assert.Equal(WeChatDedupeDecision.Run, await store.TryBeginAsync("k", 1, window, default));
+        Assert.Equal(WeChatDedupeDecision.InFlight, await store.TryBeginAsync("k", 2, window, default));
+        await store.CompleteAsync("k", 1, succeeded: true, window, default);
+        Assert.Equal(WeChatDedupeDecision.Done, await store.TryBeginAsync("k", 2, window, default));
         time.Advance(TimeSpan.FromSeconds(61));
-        Assert.Equal(WeChatDedupeDecision.Run, await store.TryBeginAsync("k", window, default));
+        Assert.Equal(WeChatDedupeDecision.Run, await store.TryBeginAsync("k", 3, window, default));
         for (int i = 0; i < 5000; i++)
         {
-            await store.CompleteAsync("k" + i, succeeded: true, window, default);
-            _ = await store.TryBeginAsync("k" + i, window, default);
-            await store.CompleteAsync("k" + i, succeeded: true, window, default);
+            await store.CompleteAsync("k" + i, 4, succeeded: true, window, default);
+            _ = await store.TryBeginAsync("k" + i, 4, window, default);
+            await store.CompleteAsync("k" + i, 4, succeeded: true, window, default);
         }
 
         Assert.InRange(store.Count, 1, 101);
@@ -434,7 +434,7 @@ public class DeadlineTests
         app.Probe.Gate.Release();
         await app.Probe.Started("Slow.end").Task.WaitAsync(TimeSpan.FromSeconds(30));
         // The late finish still counts as done: a retry is acknowledged without running again.
-        await Eventually.HoldsAsync(async () => (await app.Services.GetRequiredService<IWeChatDedupeStore>().TryBeginAsync("wxba5fad812f8e6fb9|m|11", TimeSpan.FromMinutes(5), default)) == WeChatDedupeDecision.Done, "the late finish marks the message done");
+        await Eventually.HoldsAsync(async () => (await app.Services.GetRequiredService<IWeChatDedupeStore>().TryBeginAsync("wxba5fad812f8e6fb9|m|11", 0, TimeSpan.FromSeconds(3), default)) == WeChatDedupeDecision.Done, "the late finish marks the message done");
         await app.PostPlainAsync(TestApp.TextXml("slow", 11));
         Assert.Equal(1, app.Probe.Count("Slow.start"));
     }

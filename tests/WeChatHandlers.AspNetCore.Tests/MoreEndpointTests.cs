@@ -135,12 +135,14 @@ public class StoreFailureTests
     /// <summary>Claims work, recording outcomes fails: as a Redis store does when the server goes away mid-run.</summary>
     private sealed class BrokenCompletionStore : IWeChatDedupeStore
     {
-        public ValueTask<WeChatDedupeDecision> TryBeginAsync(string key, TimeSpan ttl, CancellationToken cancellationToken) => new(WeChatDedupeDecision.Run);
+        public ValueTask<WeChatDedupeDecision> TryBeginAsync(string key, long owner, TimeSpan lease, CancellationToken cancellationToken) => new(WeChatDedupeDecision.Run);
 
-        public ValueTask CompleteAsync(string key, bool succeeded, TimeSpan ttl, CancellationToken cancellationToken) =>
+        public ValueTask<bool> RenewAsync(string key, long owner, TimeSpan lease, CancellationToken cancellationToken) => new(true);
+
+        public ValueTask CompleteAsync(string key, long owner, bool succeeded, TimeSpan window, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("store unavailable");
 
-        public ValueTask<WeChatDedupeDecision> WaitAsync(string key, TimeSpan ttl, TimeSpan timeout, CancellationToken cancellationToken) => new(WeChatDedupeDecision.Run);
+        public ValueTask<WeChatDedupeDecision> WaitAsync(string key, long owner, TimeSpan lease, TimeSpan timeout, CancellationToken cancellationToken) => new(WeChatDedupeDecision.Run);
     }
 
     [Fact]

@@ -46,6 +46,19 @@ public sealed class TestHandlers(Probe probe)
         probe.Record("Slow.end", m.Content);
     }
 
+    // Blocks its thread (no await): the deadline must hold for it too.
+    [OnText("block")]
+    public void Block(TextMessage m)
+    {
+        probe.Record("Block.start", m.Content);
+        if (!probe.Gate.Wait(TimeSpan.FromSeconds(60)))
+        {
+            throw new TimeoutException("the test never opened the gate");
+        }
+
+        probe.Record("Block.end", m.Content);
+    }
+
     [OnText("later", Ack = WeChatAckMode.Immediately)]
     public async Task Later(TextMessage m, CancellationToken ct)
     {

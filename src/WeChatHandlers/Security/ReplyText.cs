@@ -2,8 +2,9 @@ namespace WeChatHandlers.Security;
 
 /// <summary>
 /// The fixed text of the encrypted reply envelope (protocol: JSON with a numeric TimeStamp and a string Nonce; XML
-/// with CDATA strings and a bare TimeStamp) and the escaping of the one free-text value in it, the nonce.
-/// Encrypt (Base64), MsgSignature (hex) and TimeStamp (digits) never need escaping.
+/// with CDATA strings and a bare TimeStamp) and the one escaper of free text in a reply: the envelope's nonce and the
+/// user ids of the transfer packet (written by the endpoint's reply renderer). Encrypt (Base64), MsgSignature (hex)
+/// and TimeStamp (digits) never need escaping.
 /// </summary>
 internal static class ReplyText
 {
@@ -34,7 +35,7 @@ internal static class ReplyText
 
     private static ReadOnlySpan<byte> CDataSplit => "]]]]><![CDATA[>"u8;
 
-    /// <summary>The escaped length of the nonce.</summary>
+    /// <summary>The escaped length of a value (CDATA text in XML, string content in JSON).</summary>
     /// <exception cref="WeChatCryptoException">The nonce holds a character the XML envelope cannot carry unchanged.</exception>
     public static int EscapedLength(WeChatFormat format, ReadOnlySpan<byte> nonce)
     {
@@ -60,7 +61,7 @@ internal static class ReplyText
             // receiver would see a different nonce than the one signed.
             if (b < 0x20 && b is not ((byte)'\t' or (byte)'\n'))
             {
-                throw new WeChatCryptoException(WeChatCryptoError.GenerateReply, "The nonce contains a control character that the XML reply cannot carry.");
+                throw new WeChatCryptoException(WeChatCryptoError.GenerateReply, "A reply value contains a control character that XML cannot carry.");
             }
         }
 
@@ -75,7 +76,7 @@ internal static class ReplyText
         return length;
     }
 
-    /// <summary>Writes the escaped nonce; returns the number of bytes written.</summary>
+    /// <summary>Writes the escaped value; returns the number of bytes written.</summary>
     public static int WriteEscaped(WeChatFormat format, ReadOnlySpan<byte> nonce, Span<byte> destination)
     {
         int at = 0;

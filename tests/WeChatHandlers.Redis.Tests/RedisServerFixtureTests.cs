@@ -1,7 +1,7 @@
 using StackExchange.Redis;
 using WeChatHandlers.Tests.Shared;
 
-namespace WeChatHandlers.Api.Tests;
+namespace WeChatHandlers.Redis.Tests;
 
 /// <summary>The fixture the Redis tests stand on: it stops and restarts its server, and says why a start failed.</summary>
 [Trait("Category", "Redis")]

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 
-namespace WeChatHandlers.Api;
+namespace WeChatHandlers.Redis;
 
 /// <summary>
 /// Holds the Redis cache the token store uses, apart from any <c>IDistributedCache</c> the application registered so

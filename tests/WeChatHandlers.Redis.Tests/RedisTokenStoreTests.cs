@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
+using WeChatHandlers.Redis;
 using WeChatHandlers.Tests.Shared;
 
 namespace WeChatHandlers.Api.Tests;

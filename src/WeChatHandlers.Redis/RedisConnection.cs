@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace WeChatHandlers.Api;
+namespace WeChatHandlers.Redis;
 
 /// <summary>One lazily opened Redis connection shared by the token cache and the refresh lock.</summary>
 internal sealed class RedisConnection : IAsyncDisposable, IDisposable

@@ -1,6 +1,7 @@
 using StackExchange.Redis;
+using WeChatHandlers.Api;
 
-namespace WeChatHandlers.Api;
+namespace WeChatHandlers.Redis;
 
 /// <summary>
 /// An <see cref="IAccessTokenLock"/> in Redis: <c>SET key value NX PX lease</c> with a value only this holder knows,

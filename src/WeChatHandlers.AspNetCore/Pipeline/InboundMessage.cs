@@ -74,14 +74,19 @@ internal sealed class PooledBuffer : IDisposable
     }
 }
 
-/// <summary>A push in flight: its body, its decrypted plaintext and what was learned opening it.</summary>
+/// <summary>
+/// A push in flight: its body, its decrypted plaintext and what was learned opening it. The one owner of the message's
+/// pooled buffers: <see cref="Dispose"/> is the only place they are released, once, by whoever holds the message last
+/// (the request when no handler runs, else the handler run, which may outlive the request).
+/// </summary>
 internal sealed class InboundMessage(PooledBuffer body) : IDisposable
 {
+    private DecryptedMessage _plaintext;
+    private int _disposed;
+
     public PooledBuffer Body { get; } = body;
 
-    private DecryptedMessage _plaintext;
-
-    /// <summary>The decrypted message, when the push was encrypted; owned (and released) by this message.</summary>
+    /// <summary>The decrypted message, when the push was encrypted.</summary>
     public DecryptedMessage Plaintext
     {
         get => _plaintext;
@@ -96,8 +101,14 @@ internal sealed class InboundMessage(PooledBuffer body) : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _plaintext.Dispose();
         _plaintext = default;
+        Payload = default;
         Body.Dispose();
     }
 }

@@ -1,0 +1,141 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+
+namespace WeChatHandlers.AspNetCore;
+
+/// <summary>How a delivery may proceed, after asking the dedupe store.</summary>
+internal enum ClaimOutcome
+{
+    /// <summary>This delivery holds the lease: run the handler.</summary>
+    Run,
+
+    /// <summary>The message is done: acknowledge.</summary>
+    Done,
+
+    /// <summary>A live run holds the lease (it renewed it while this delivery waited): acknowledging is the truth.</summary>
+    OwnedByLiveRun,
+
+    /// <summary>The store did not answer within its timeout or failed: refuse with 503 so WeChat retries.</summary>
+    StoreFailed,
+}
+
+/// <summary>
+/// The endpoint's side of the dedupe store: owner ids, the lease, and a timeout on every store call, so a store that
+/// hangs (Redis down) costs a push at most <see cref="WeChatCallbackOptions.DedupeStoreTimeout"/> per call.
+/// </summary>
+internal sealed class DedupeGate
+{
+    // Owner ids must differ across every instance sharing a store: a random base per process, then a counter.
+    private static readonly long s_ownerBase = RandomNumberGenerator.GetInt32(int.MaxValue) * (1L << 31);
+    private long _nextOwner;
+
+    private readonly IWeChatDedupeStore _store;
+    private readonly WeChatCallbackOptions _options;
+    private readonly TimeProvider _time;
+    private readonly WeChatCallbackMetrics _metrics;
+    private readonly ILogger _logger;
+
+    public DedupeGate(IWeChatDedupeStore store, WeChatCallbackOptions options, TimeProvider time, WeChatCallbackMetrics metrics, ILogger logger)
+    {
+        _store = store;
+        _options = options;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    public TimeSpan Lease => _options.DedupeLease;
+
+    /// <summary>How often a running handler's lease is renewed: three times per lease, so one late renewal does not lose it.</summary>
+    public TimeSpan RenewEvery => _options.DedupeLease / 3;
+
+    public long NewOwner() => s_ownerBase + Interlocked.Increment(ref _nextOwner);
+
+    /// <summary>
+    /// Claims the message, or waits (within the handler deadline, counted from <paramref name="arrived"/>) while a live
+    /// run holds it: a dead owner's lease runs out meanwhile and this delivery takes the message over.
+    /// </summary>
+    public async ValueTask<ClaimOutcome> ClaimAsync(string key, long owner, long arrived, CancellationToken cancellationToken)
+    {
+        WeChatDedupeDecision decision;
+        try
+        {
+            decision = await BoundedAsync(_store.TryBeginAsync(key, owner, Lease, cancellationToken), _options.DedupeStoreTimeout, cancellationToken).ConfigureAwait(false);
+            if (decision == WeChatDedupeDecision.InFlight)
+            {
+                var left = _options.HandlerDeadline - _time.GetElapsedTime(arrived);
+                if (left < TimeSpan.Zero)
+                {
+                    left = TimeSpan.Zero;
+                }
+
+                decision = await BoundedAsync(_store.WaitAsync(key, owner, Lease, left, cancellationToken), left + _options.DedupeStoreTimeout, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Counted once, by the refusal that follows (wechat.requests.rejected{reason=dedupe_store_unavailable}).
+            Log.DedupeStoreFailed(_logger, "claim", key, ex, "the push is refused with 503 so WeChat retries");
+            return ClaimOutcome.StoreFailed;
+        }
+
+        return decision switch
+        {
+            WeChatDedupeDecision.Run => ClaimOutcome.Run,
+            WeChatDedupeDecision.Done => ClaimOutcome.Done,
+            _ => ClaimOutcome.OwnedByLiveRun,
+        };
+    }
+
+    /// <summary>
+    /// Records a run's outcome. A store that fails here is logged and counted but does not turn a finished handler into
+    /// a failure: the lease then runs out, so a retry (if WeChat sends one) runs again rather than being lost.
+    /// </summary>
+    public async ValueTask CompleteAsync(string key, long owner, bool succeeded)
+    {
+        try
+        {
+            await BoundedAsync(_store.CompleteAsync(key, owner, succeeded, _options.DedupeWindow, CancellationToken.None), _options.DedupeStoreTimeout, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _metrics.StoreFailed(succeeded ? "complete" : "release");
+            Log.DedupeStoreFailed(_logger, succeeded ? "record the outcome of" : "release", key, ex, "a retry may run the handler again");
+        }
+    }
+
+    /// <summary>Renews the lease; false when it was lost. A store failure is logged and counted, and the run goes on.</summary>
+    public async ValueTask<bool> RenewAsync(string key, long owner)
+    {
+        try
+        {
+            return await BoundedAsync(_store.RenewAsync(key, owner, Lease, CancellationToken.None), _options.DedupeStoreTimeout, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _metrics.StoreFailed("renew");
+            Log.DedupeStoreFailed(_logger, "renew the lease of", key, ex, "the handler goes on; renewal is tried again");
+            return true;
+        }
+    }
+
+    private async ValueTask<T> BoundedAsync<T>(ValueTask<T> call, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (call.IsCompletedSuccessfully)
+        {
+            return call.Result;
+        }
+
+        return await call.AsTask().WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask BoundedAsync(ValueTask call, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (call.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        await call.AsTask().WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+    }
+}

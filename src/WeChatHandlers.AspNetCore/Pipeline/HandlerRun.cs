@@ -1,0 +1,305 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using WeChatHandlers.Payloads;
+
+namespace WeChatHandlers.AspNetCore;
+
+/// <summary>
+/// One handler run: owns the message (and releases it) until the handler finishes, however long that takes; keeps the
+/// message's dedupe lease alive while it runs; and, for a run WeChat waits on, answers within the deadline.
+/// </summary>
+/// <remarks>
+/// One timer per run, armed before the handler is invoked, so a handler that blocks its thread is bounded too: the
+/// timer renews the lease every third of it and, at the deadline, answers <c>success</c> itself (the run owns a live
+/// lease, so that is the truth). Whoever answers first wins one <see cref="Interlocked"/> exchange on the answer
+/// state, and only the winner writes the response.
+/// </remarks>
+internal sealed class HandlerRun
+{
+    private const int Unanswered = 0;
+    private const int AnsweredByHandler = 1;
+    private const int AnsweredAtDeadline = 2;
+
+    private static readonly TimerCallback s_onTimer = static state => ((HandlerRun)state!).OnTimer();
+
+    private readonly RunContext _context;
+    private readonly InboundMessage _message;
+    private readonly WeChatRoute _route;
+    private readonly string _key;
+    private readonly string _msgType;
+    private readonly long _owner;
+    private readonly Lock _timerGate = new();
+    private HttpContext? _http;
+    private long _deadlineAt = long.MaxValue;
+    private long _renewAt;
+    private ITimer? _timer;
+    private bool _finished;
+    private volatile bool _completing;
+    private int _answer;
+    private int _renewing;
+    private TaskCompletionSource? _deadlineAnswered;
+
+    public HandlerRun(RunContext context, InboundMessage message, WeChatRoute route, string key, string msgType, long owner)
+    {
+        _context = context;
+        _message = message;
+        _route = route;
+        _key = key;
+        _msgType = msgType;
+        _owner = owner;
+    }
+
+    /// <summary>What a transfer reply needs, read before the message's buffers go back to the pool.</summary>
+    public ReplyFields? ReplyFields { get; private set; }
+
+    /// <summary>
+    /// Runs the handler and answers WeChat: with the handler's reply when it finishes within the deadline, else with
+    /// <c>success</c> at the deadline while the handler goes on.
+    /// </summary>
+    public async Task RespondAsync(HttpContext http, long arrived, string nonce)
+    {
+        _http = http;
+        _deadlineAt = arrived + Ticks(_context.Options.HandlerDeadline);
+        Arm();
+
+        var run = RunAsync();
+        if (!run.IsCompleted)
+        {
+            var running = run.AsTask();
+            await Task.WhenAny(running, DeadlineAnswered().Task).ConfigureAwait(false);
+            if (!running.IsCompleted || Volatile.Read(ref _answer) == AnsweredAtDeadline)
+            {
+                await DeadlineAnswered().Task.ConfigureAwait(false);
+                Activity.Current?.SetTag("wechat.deadline_overrun", true);
+                return;
+            }
+
+            run = new ValueTask<WeChatDispatchResult?>(running);
+        }
+
+        var outcome = await run.ConfigureAwait(false);
+        if (Interlocked.CompareExchange(ref _answer, AnsweredByHandler, Unanswered) != Unanswered)
+        {
+            // The deadline won while the handler held this thread: its answer is being written.
+            await DeadlineAnswered().Task.ConfigureAwait(false);
+            Activity.Current?.SetTag("wechat.deadline_overrun", true);
+            return;
+        }
+
+        if (outcome is not { } result)
+        {
+            if (_context.Options.ReturnServerErrorOnHandlerFailure)
+            {
+                ReplyWriter.WriteStatus(http, StatusCodes.Status500InternalServerError);
+                return;
+            }
+
+            await _context.Replies.WriteSuccessAsync(http, _key).ConfigureAwait(false);
+            return;
+        }
+
+        await _context.Replies.WriteReplyAsync(http, result.Reply, ReplyFields, nonce, _key).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Queues the run for after the answer (<see cref="WeChatAckMode.Immediately"/>). The lease is renewed from now on,
+    /// queued time included. False when the queue is full: nothing ran and the caller still owns the message.
+    /// </summary>
+    public bool TryQueue()
+    {
+        Arm();
+        if (_context.Queue.TryEnqueue(RunDetachedAsync))
+        {
+            return true;
+        }
+
+        Disarm();
+        return false;
+    }
+
+    private async Task RunDetachedAsync() => await RunAsync().ConfigureAwait(false);
+
+    /// <summary>Runs the handler; returns null when it failed (logged, counted, lease released so a retry runs again).</summary>
+    private async ValueTask<WeChatDispatchResult?> RunAsync()
+    {
+        var c = _context;
+        long started = c.Time.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(c.Queue.ShutdownDeadline, c.Timeouts.Current());
+        var scope = c.Scopes.CreateAsyncScope();
+        try
+        {
+            var payload = _message.Payload;
+            var context = new WeChatContext
+            {
+                AppId = _message.Account!.AppId,
+                Format = payload.Format,
+                IsEncrypted = _message.Encrypted,
+                Payload = payload.Data,
+            };
+            var result = await c.Dispatcher.InvokeAsync(_route, payload, context, scope.ServiceProvider, timeout.Token).ConfigureAwait(false);
+            if (result.Reply.Kind == WeChatReplyKind.TransferToCustomerService)
+            {
+                ReplyFields = new(
+                    _message.Account!,
+                    payload.Format,
+                    _message.Encrypted,
+                    payload.GetString(WeChatField.ToUserName),
+                    payload.GetString(WeChatField.FromUserName));
+            }
+
+            var elapsed = c.Time.GetElapsedTime(started);
+            c.Metrics.Handled(_route.HandlerName);
+            c.Metrics.Duration(_route.HandlerName, elapsed);
+            Log.Handled(c.Logger, _msgType, _key, _route.HandlerName, elapsed.TotalMilliseconds);
+
+            // Renewals stop, the deadline stays armed: the store's answer may take up to its timeout.
+            _completing = true;
+            await c.Dedupe.CompleteAsync(_key, _owner, succeeded: true).ConfigureAwait(false);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            // Never shown to WeChat: logged with the message key and counted; the lease is released so a retry runs again.
+            c.Metrics.Failed(_route.HandlerName);
+            c.Metrics.Duration(_route.HandlerName, c.Time.GetElapsedTime(started));
+            Log.HandlerFailed(c.Logger, ex, _route.HandlerName, _key);
+            _completing = true;
+            await c.Dedupe.CompleteAsync(_key, _owner, succeeded: false).ConfigureAwait(false);
+            return null;
+        }
+        finally
+        {
+            Disarm();
+            await scope.DisposeAsync().ConfigureAwait(false);
+            _message.Dispose();
+        }
+    }
+
+    private void Arm()
+    {
+        long now = _context.Time.GetTimestamp();
+        _renewAt = now + Ticks(_context.Dedupe.RenewEvery);
+        lock (_timerGate)
+        {
+            // Created disarmed, then set, so the callback never sees a run without its timer; no execution context
+            // is captured (the callback needs none, and flowing one per push costs).
+            using (ExecutionContext.SuppressFlow())
+            {
+                _timer = _context.Time.CreateTimer(s_onTimer, this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+
+            Reschedule(now);
+        }
+    }
+
+    private void Disarm()
+    {
+        lock (_timerGate)
+        {
+            if (_finished)
+            {
+                return;
+            }
+
+            _finished = true;
+            _timer?.Dispose();
+            _timer = null;
+        }
+    }
+
+    private void OnTimer()
+    {
+        long now = _context.Time.GetTimestamp();
+        HttpContext? answer = null;
+        bool renew = false;
+        lock (_timerGate)
+        {
+            if (_finished)
+            {
+                return;
+            }
+
+            if (_http is { } http && now >= _deadlineAt && Interlocked.CompareExchange(ref _answer, AnsweredAtDeadline, Unanswered) == Unanswered)
+            {
+                answer = http;
+            }
+
+            if (!_completing && now >= _renewAt && Interlocked.Exchange(ref _renewing, 1) == 0)
+            {
+                _renewAt = now + Ticks(_context.Dedupe.RenewEvery);
+                renew = true;
+            }
+
+            Reschedule(now);
+        }
+
+        if (answer is not null)
+        {
+            _context.Metrics.Overrun(_route.HandlerName);
+            Log.DeadlineOverrun(_context.Logger, _route.HandlerName, _key, _context.Options.HandlerDeadline.TotalMilliseconds);
+            _ = AnswerAtDeadlineAsync(answer);
+        }
+
+        if (renew)
+        {
+            _ = RenewAsync();
+        }
+    }
+
+    private async Task AnswerAtDeadlineAsync(HttpContext http)
+    {
+        try
+        {
+            await _context.Replies.WriteSuccessAndCompleteAsync(http, _key).ConfigureAwait(false);
+        }
+        finally
+        {
+            DeadlineAnswered().TrySetResult();
+        }
+    }
+
+    private async Task RenewAsync()
+    {
+        try
+        {
+            if (!await _context.Dedupe.RenewAsync(_key, _owner).ConfigureAwait(false) && !_completing)
+            {
+                // Taken over after it ran out (this process stalled past the lease): a second run may have started.
+                _context.Metrics.LeaseLost();
+                Log.LeaseLost(_context.Logger, _key);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _renewing, 0);
+        }
+    }
+
+    /// <summary>Sets the timer to the next renewal, or the deadline while WeChat is still unanswered, whichever is first.</summary>
+    private void Reschedule(long now)
+    {
+        long next = _renewAt;
+        if (_http is not null && Volatile.Read(ref _answer) == Unanswered && _deadlineAt < next)
+        {
+            next = _deadlineAt;
+        }
+
+        double seconds = Math.Max(next - now, 0) / (double)_context.Time.TimestampFrequency;
+        _timer?.Change(TimeSpan.FromSeconds(seconds), Timeout.InfiniteTimeSpan);
+    }
+
+    private TaskCompletionSource DeadlineAnswered()
+    {
+        var signal = Volatile.Read(ref _deadlineAnswered);
+        if (signal is not null)
+        {
+            return signal;
+        }
+
+        var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return Interlocked.CompareExchange(ref _deadlineAnswered, fresh, null) ?? fresh;
+    }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _context.Time.TimestampFrequency);
+}

@@ -1,0 +1,191 @@
+using Microsoft.AspNetCore.Http;
+using WeChatHandlers.Payloads;
+using WeChatHandlers.Security;
+
+namespace WeChatHandlers.AspNetCore;
+
+/// <summary>
+/// Opening a request: the query, the account, the body, the signatures, decryption and the scan. Refuses with a
+/// reason from the <see cref="Refusals"/> table, or hands back a message whose payload is plaintext and verified.
+/// </summary>
+internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts accounts)
+{
+    /// <summary>The result of opening: a message, or a refusal with what caused it (for the Debug log only).</summary>
+    public readonly record struct Opened(InboundMessage? Message, RefusalReason Reason, string? Cause)
+    {
+        public static Opened Refuse(RefusalReason reason, string? cause = null) => new(null, reason, cause);
+    }
+
+    /// <summary>The GET handshake: returns the account that signed it, or the refusal.</summary>
+    public RefusalReason? VerifyUrl(HttpContext http, out string? echostr, out WeChatAccount? account)
+    {
+        var query = WeChatQuery.Parse(http.Request.QueryString.Value);
+        echostr = query.EchoStr;
+        account = null;
+        string? signature = query.Signature, timestamp = query.Timestamp, nonce = query.Nonce;
+        if (signature is null || timestamp is null || nonce is null || echostr is null)
+        {
+            return RefusalReason.MissingVerificationParameters;
+        }
+
+        if (!accounts.TryResolveByRoute(http, out var candidates))
+        {
+            return RefusalReason.UnknownAccount;
+        }
+
+        foreach (var candidate in candidates)
+        {
+            if (WeChatSignature.VerifySignature(signature, candidate.Token, timestamp, nonce))
+            {
+                account = candidate;
+                return null;
+            }
+        }
+
+        return RefusalReason.BadVerificationSignature;
+    }
+
+    /// <summary>Reads and opens a POST. The caller owns (and disposes) the returned message.</summary>
+    public async ValueTask<Opened> OpenAsync(HttpContext http, WeChatQuery query)
+    {
+        if (query.Timestamp is null || query.Nonce is null)
+        {
+            return Opened.Refuse(RefusalReason.MissingParameters);
+        }
+
+        if (!accounts.TryResolveByRoute(http, out var candidates))
+        {
+            return Opened.Refuse(RefusalReason.UnknownAccount);
+        }
+
+        if (http.Request.ContentLength > options.MaxBodySize)
+        {
+            return Opened.Refuse(RefusalReason.BodyTooLarge, "declared Content-Length");
+        }
+
+        PooledBuffer? body;
+        try
+        {
+            body = await PooledBuffer.ReadAsync(http.Request.Body, options.MaxBodySize, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's own limits: a body sent below MinRequestBodyDataRate (408), a bad chunk, a too-large body.
+            var reason = ex.StatusCode switch
+            {
+                StatusCodes.Status408RequestTimeout => RefusalReason.BodyReadTimeout,
+                StatusCodes.Status413PayloadTooLarge => RefusalReason.BodyTooLarge,
+                _ => RefusalReason.BodyReadFailed,
+            };
+            return Opened.Refuse(reason, ex.Message);
+        }
+        catch (OperationCanceledException ex) when (http.RequestAborted.IsCancellationRequested)
+        {
+            return Opened.Refuse(RefusalReason.ClientDisconnected, ex.Message);
+        }
+        catch (IOException ex)
+        {
+            // A reset connection (ConnectionResetException is an IOException), or a body cut short.
+            return Opened.Refuse(RefusalReason.ClientDisconnected, ex.Message);
+        }
+
+        if (body is null)
+        {
+            return Opened.Refuse(RefusalReason.BodyTooLarge, "streamed body");
+        }
+
+        var message = new InboundMessage(body);
+        var opened = Open(message, query, candidates);
+        if (opened.Message is null)
+        {
+            message.Dispose();
+        }
+
+        return opened;
+    }
+
+    private static Opened Open(InboundMessage message, in WeChatQuery query, IReadOnlyList<WeChatAccount> candidates)
+    {
+        string timestamp = query.Timestamp!, nonce = query.Nonce!;
+        bool encrypted = string.Equals(query.EncryptType, "aes", StringComparison.OrdinalIgnoreCase);
+        var account = candidates.Count == 1 ? candidates[0] : null;
+
+        // Plaintext: the signature covers no body, but it is checked before the body is read any further.
+        if (!encrypted && account is not null && CheckPlaintext(account, query, timestamp, nonce) is { } early)
+        {
+            return Opened.Refuse(early);
+        }
+
+        WeChatPayload outer;
+        try
+        {
+            outer = WeChatPayload.Parse(message.Body.Memory);
+        }
+        catch (WeChatPayloadException ex)
+        {
+            return Opened.Refuse(RefusalReason.MalformedPayload, ex.Message);
+        }
+
+        if (account is null)
+        {
+            account = WeChatAccounts.ResolveByOriginalId(candidates, outer);
+            if (account is null)
+            {
+                return Opened.Refuse(RefusalReason.UnknownOriginalId);
+            }
+
+            if (!encrypted && CheckPlaintext(account, query, timestamp, nonce) is { } late)
+            {
+                return Opened.Refuse(late);
+            }
+        }
+
+        message.Account = account;
+        message.Encrypted = encrypted;
+        if (!encrypted)
+        {
+            message.Payload = outer;
+            return new(message, default, null);
+        }
+
+        if (account.Crypto is null)
+        {
+            return Opened.Refuse(RefusalReason.NoKey);
+        }
+
+        if (query.MsgSignature is not { } msgSignature)
+        {
+            return Opened.Refuse(RefusalReason.MissingMsgSignature);
+        }
+
+        try
+        {
+            message.Plaintext = account.Crypto.VerifyAndDecrypt(timestamp, nonce, msgSignature, outer);
+        }
+        catch (WeChatCryptoException ex)
+        {
+            return Opened.Refuse(Refusals.ForCrypto(ex.Error), ex.Message);
+        }
+
+        try
+        {
+            message.Payload = WeChatPayload.Parse(message.Plaintext.Message);
+        }
+        catch (WeChatPayloadException ex)
+        {
+            return Opened.Refuse(RefusalReason.MalformedPayload, ex.Message);
+        }
+
+        return new(message, default, null);
+    }
+
+    private static RefusalReason? CheckPlaintext(WeChatAccount account, in WeChatQuery query, string timestamp, string nonce)
+    {
+        if (account.RequireEncryption)
+        {
+            return RefusalReason.PlaintextRefused;
+        }
+
+        return WeChatSignature.VerifySignature(query.Signature, account.Token, timestamp, nonce) ? null : RefusalReason.BadSignature;
+    }
+}

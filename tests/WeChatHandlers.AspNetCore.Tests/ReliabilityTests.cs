@@ -1,0 +1,420 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using WeChatHandlers.Security;
+
+namespace WeChatHandlers.AspNetCore.Tests;
+
+public class DedupeKeyTests
+{
+    private static string Demo(string debugStr, string from = "o9AgO5Kd5ggOC-bXrbNODIiE3bGY") =>
+        $$"""{"ToUserName":"gh_97417a04a28d","FromUserName":"{{from}}","CreateTime":1714037059,"MsgType":"event","Event":"debug_demo","debug_str":"{{debugStr}}"}""";
+
+    [Fact]
+    public async Task Two_distinct_events_of_one_sender_in_one_second_both_run_and_an_identical_retry_does_not()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var duplicates = app.Counter("wechat.messages.duplicates");
+        Assert.Equal("success", await (await app.PostPlainAsync(Demo("first"))).Content.ReadAsStringAsync());
+        Assert.Equal("success", await (await app.PostPlainAsync(Demo("second"))).Content.ReadAsStringAsync());
+        Assert.Equal("success", await (await app.PostPlainAsync(Demo("first"))).Content.ReadAsStringAsync());
+        Assert.Equal(["first", "second"], app.Probe.Calls.Where(c => c.Handler == "Debug").Select(c => c.Detail));
+        Assert.Equal(1, duplicates.GetMeasurementSnapshot().Sum(m => m.Value));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Retries_re_encrypted_or_in_plaintext_are_the_same_message(bool json)
+    {
+        await using var app = await TestApp.StartAsync();
+        string plaintext = json
+            ? Demo("once")
+            : "<xml><ToUserName><![CDATA[gh_97417a04a28d]]></ToUserName><FromUserName><![CDATA[u]]></FromUserName><CreateTime>1714037059</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[debug_demo]]></Event><debug_str><![CDATA[once]]></debug_str></xml>";
+
+        // Each encryption draws a new random prefix: three different ciphertexts of one message.
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal("success", await (await app.PostEncryptedAsync(plaintext, json)).Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal("success", await (await app.PostPlainAsync(plaintext)).Content.ReadAsStringAsync());
+        Assert.Equal(("Debug", "once"), Assert.Single(app.Probe.Calls));
+    }
+
+    [Fact]
+    public void The_whole_message_key_ignores_surrounding_whitespace_and_carries_no_payload_value()
+    {
+        string key = DedupeKeys.ForWholeMessage("wx1", Encoding.UTF8.GetBytes(Demo("a")));
+        Assert.Equal(key, DedupeKeys.ForWholeMessage("wx1", Encoding.UTF8.GetBytes("\uFEFF \n" + Demo("a") + "\r\n")));
+        Assert.NotEqual(key, DedupeKeys.ForWholeMessage("wx1", Encoding.UTF8.GetBytes(Demo("b"))));
+        Assert.NotEqual(key, DedupeKeys.ForWholeMessage("wx2", Encoding.UTF8.GetBytes(Demo("a"))));
+        Assert.StartsWith("wx1|h|", key, StringComparison.Ordinal);
+        Assert.DoesNotContain("o9AgO5Kd5ggOC", key, StringComparison.Ordinal);
+    }
+}
+
+public class MemoryStoreTests
+{
+    private static readonly TimeSpan s_lease = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan s_window = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public void Past_its_capacity_each_push_costs_the_same_bounded_work_and_allocates_nothing()
+    {
+        const int capacity = 10_000;
+        var store = new MemoryWeChatDedupeStore(new FakeTimeProvider(), capacity);
+        var keys = Enumerable.Range(0, capacity * 5).Select(i => "wx|m|" + i).ToArray();
+
+        // Below capacity.
+        long before = store.Steps;
+        Push(store, keys.AsSpan(0, capacity));
+        double belowCapacity = (store.Steps - before) / (double)capacity;
+
+        // Four times past capacity: every push evicts the oldest done key.
+        Push(store, keys.AsSpan(capacity, capacity));
+        before = store.Steps;
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        Push(store, keys.AsSpan(2 * capacity, 3 * capacity));
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        double pastCapacity = (store.Steps - before) / (3.0 * capacity);
+
+        Assert.InRange(belowCapacity, 2, 3);
+        Assert.InRange(pastCapacity, 2, 4);
+        Assert.Equal(0, allocated);
+        Assert.Equal(capacity, store.Count);
+        Assert.Equal(4 * capacity, store.EvictedBeforeExpiry);
+
+        // The newest keys are still remembered.
+        Assert.Equal(WeChatDedupeDecision.Done, Now(store.TryBeginAsync(keys[^1], 2, s_lease, default)));
+    }
+
+    [Fact]
+    public void A_live_lease_is_never_evicted_a_full_store_of_them_refuses_instead()
+    {
+        var store = new MemoryWeChatDedupeStore(new FakeTimeProvider(), capacity: 2);
+        Assert.Equal(WeChatDedupeDecision.Run, Now(store.TryBeginAsync("a", 1, s_lease, default)));
+        Assert.Equal(WeChatDedupeDecision.Run, Now(store.TryBeginAsync("b", 2, s_lease, default)));
+        Assert.Throws<WeChatDedupeStoreException>(() => Now(store.TryBeginAsync("c", 3, s_lease, default)));
+        Assert.Equal(WeChatDedupeDecision.InFlight, Now(store.TryBeginAsync("a", 4, s_lease, default)));
+
+        // A done key makes room.
+        Assert.True(store.CompleteAsync("a", 1, succeeded: true, s_window, default).IsCompletedSuccessfully);
+        Assert.Equal(WeChatDedupeDecision.Run, Now(store.TryBeginAsync("c", 3, s_lease, default)));
+        Assert.Equal(WeChatDedupeDecision.InFlight, Now(store.TryBeginAsync("b", 5, s_lease, default)));
+    }
+
+    [Fact]
+    public void A_renewed_lease_holds_and_one_left_to_run_out_is_taken_over()
+    {
+        var time = new FakeTimeProvider();
+        var store = new MemoryWeChatDedupeStore(time);
+        Assert.Equal(WeChatDedupeDecision.Run, Now(store.TryBeginAsync("k", 1, s_lease, default)));
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(Now(store.RenewAsync("k", 1, s_lease, default)));
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(WeChatDedupeDecision.InFlight, Now(store.TryBeginAsync("k", 2, s_lease, default)));
+
+        // The owner stops renewing (it died): once its lease has run out, the next delivery owns the message.
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(WeChatDedupeDecision.Run, Now(store.TryBeginAsync("k", 2, s_lease, default)));
+        Assert.False(Now(store.RenewAsync("k", 1, s_lease, default)));
+
+        // The old owner's failure cannot release its successor's lease.
+        _ = store.CompleteAsync("k", 1, succeeded: false, s_window, default);
+        Assert.Equal(WeChatDedupeDecision.InFlight, Now(store.TryBeginAsync("k", 3, s_lease, default)));
+        _ = store.CompleteAsync("k", 2, succeeded: true, s_window, default);
+        Assert.Equal(WeChatDedupeDecision.Done, Now(store.TryBeginAsync("k", 3, s_lease, default)));
+    }
+
+    [Fact]
+    public async Task A_waiting_retry_takes_the_message_over_when_the_owner_stops_renewing()
+    {
+        var time = new FakeTimeProvider();
+        var store = new MemoryWeChatDedupeStore(time);
+        Assert.Equal(WeChatDedupeDecision.Run, await store.TryBeginAsync("k", 1, s_lease, default));
+        var waiting = store.WaitAsync("k", 2, s_lease, TimeSpan.FromSeconds(4), default).AsTask();
+        for (int i = 0; i < 100 && !waiting.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.WhenAny(waiting, Task.Delay(10));
+        }
+
+        Assert.Equal(WeChatDedupeDecision.Run, await waiting);
+    }
+
+    [Fact]
+    public async Task A_waiting_retry_sees_a_live_run_finish()
+    {
+        var time = new FakeTimeProvider();
+        var store = new MemoryWeChatDedupeStore(time);
+        Assert.Equal(WeChatDedupeDecision.Run, await store.TryBeginAsync("k", 1, s_lease, default));
+        var waiting = store.WaitAsync("k", 2, s_lease, TimeSpan.FromSeconds(4), default).AsTask();
+        Assert.False(waiting.IsCompleted);
+        await store.CompleteAsync("k", 1, succeeded: true, s_window, default);
+        Assert.Equal(WeChatDedupeDecision.Done, await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>The result of a call the memory store must complete synchronously.</summary>
+    private static T Now<T>(ValueTask<T> call)
+    {
+        Assert.True(call.IsCompletedSuccessfully, "the memory store completes synchronously");
+        return call.Result;
+    }
+
+    private static void Push(MemoryWeChatDedupeStore store, ReadOnlySpan<string> keys)
+    {
+        foreach (string key in keys)
+        {
+            if (Now(store.TryBeginAsync(key, 1, s_lease, default)) != WeChatDedupeDecision.Run)
+            {
+                throw new InvalidOperationException("a fresh key was not claimed");
+            }
+
+            if (!store.CompleteAsync(key, 1, succeeded: true, s_window, default).IsCompletedSuccessfully)
+            {
+                throw new InvalidOperationException("the memory store completes synchronously");
+            }
+        }
+    }
+}
+
+public class DeadlineAndFailureTests
+{
+    [Fact]
+    public async Task A_handler_that_blocks_its_thread_is_answered_at_the_deadline_and_counted()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await TestApp.StartAsync(services: s => s.AddSingleton<TimeProvider>(time));
+        using var overruns = app.Counter("wechat.handlers.deadline_overruns");
+        var request = app.PostPlainAsync(TestApp.TextXml("block", 21));
+        await app.Probe.Started("Block.start").Task.WaitAsync(TimeSpan.FromSeconds(30));
+        for (int i = 0; i < 200 && !request.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.WhenAny(request, Task.Delay(10));
+        }
+
+        var response = await request.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("success", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, app.Probe.Count("Block.end"));
+        Assert.Equal(1, overruns.GetMeasurementSnapshot().Sum(m => m.Value));
+
+        app.Probe.Gate.Release();
+        await app.Probe.Started("Block.end").Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>A store whose calls never finish: Redis gone without closing its sockets.</summary>
+    private sealed class HangingStore : IWeChatDedupeStore
+    {
+        private readonly TaskCompletionSource<WeChatDedupeDecision> _never = new();
+
+        public ValueTask<WeChatDedupeDecision> TryBeginAsync(string key, long owner, TimeSpan lease, CancellationToken cancellationToken) => new(_never.Task);
+
+        public ValueTask<bool> RenewAsync(string key, long owner, TimeSpan lease, CancellationToken cancellationToken) => new(false);
+
+        public ValueTask CompleteAsync(string key, long owner, bool succeeded, TimeSpan window, CancellationToken cancellationToken) => new(_never.Task);
+
+        public ValueTask<WeChatDedupeDecision> WaitAsync(string key, long owner, TimeSpan lease, TimeSpan timeout, CancellationToken cancellationToken) => new(_never.Task);
+    }
+
+    [Fact]
+    public async Task A_store_that_hangs_costs_a_push_its_store_timeout_then_503_one_line_and_one_metric()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await TestApp.StartAsync(services: s => s.AddSingleton<TimeProvider>(time).AddSingleton<IWeChatDedupeStore>(new HangingStore()));
+        using var rejected = app.Counter("wechat.requests.rejected");
+        var sent = time.GetTimestamp();
+        var request = app.PostPlainAsync(TestApp.TextXml("hello", 31));
+        for (int i = 0; i < 200 && !request.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.WhenAny(request, Task.Delay(10));
+        }
+
+        var response = await request.WaitAsync(TimeSpan.FromSeconds(30));
+        var elapsed = time.GetElapsedTime(sent);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("dedupe_store_unavailable", await response.Content.ReadAsStringAsync());
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.2));
+        Assert.Equal("dedupe_store_unavailable", Assert.Single(rejected.GetMeasurementSnapshot()).Tags["reason"]);
+        var line = Assert.Single(app.Logs.GetSnapshot(), r => r.Level >= LogLevel.Warning && r.Category!.StartsWith("WeChatHandlers", StringComparison.Ordinal));
+        Assert.Contains("dedupe store failed", line.Message, StringComparison.Ordinal);
+        Assert.Null(line.Exception);
+        Assert.Empty(app.Probe.Calls);
+    }
+
+    /// <summary>A request body that fails as Kestrel's do: a slow client (408), a reset connection.</summary>
+    private sealed class FailingBody(Exception failure) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw failure;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromException<int>(failure);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Theory]
+    [InlineData("timeout", 408, "body_read_timeout")]
+    [InlineData("reset", 400, "client_disconnected")]
+    [InlineData("bad", 400, "body_read_failed")]
+    public async Task Body_read_failures_take_the_refusal_path(string kind, int status, string reason)
+    {
+        await using var app = await TestApp.StartAsync();
+        using var rejected = app.Counter("wechat.requests.rejected");
+        Exception failure = kind switch
+        {
+            "timeout" => new BadHttpRequestException("Reading the request body timed out due to data arriving too slowly.", StatusCodes.Status408RequestTimeout),
+            "reset" => new Microsoft.AspNetCore.Connections.ConnectionResetException("The client reset the request stream."),
+            _ => new BadHttpRequestException("Bad chunk size data.", StatusCodes.Status400BadRequest),
+        };
+        string timestamp = "1714037059", nonce = "55";
+        var http = new DefaultHttpContext { RequestServices = app.Services };
+        http.Request.Method = HttpMethods.Post;
+        http.Request.QueryString = new QueryString($"?signature={WeChatSignature.ComputeSignature(TestApp.Token, timestamp, nonce)}&timestamp={timestamp}&nonce={nonce}");
+        http.Request.Body = new FailingBody(failure);
+        http.Response.Body = new MemoryStream();
+
+        await app.Services.GetRequiredService<WeChatCallbackEndpoint>().HandleAsync(http);
+
+        Assert.Equal(status, http.Response.StatusCode);
+        Assert.Equal(reason, Assert.Single(rejected.GetMeasurementSnapshot()).Tags["reason"]);
+        Assert.Contains(app.Logs.GetSnapshot(), r => r.Message.Contains("rejected: " + reason, StringComparison.Ordinal));
+        Assert.Empty(app.Probe.Calls);
+    }
+
+    [Fact]
+    public async Task A_receive_only_configuration_with_just_a_token_starts_and_handles_pushes()
+    {
+        await using var app = await TestApp.StartAsync(o =>
+        {
+            o.EncodingAESKey = null;
+            o.AppId = null;
+            o.OriginalId = null;
+        });
+        var response = await app.PostPlainAsync(TestApp.TextXml("hello", 41));
+        Assert.Equal("success", await response.Content.ReadAsStringAsync());
+        Assert.Equal("Hello", Assert.Single(app.Probe.Calls).Handler);
+    }
+}
+
+public class LogHygieneTests
+{
+    [Fact]
+    public async Task No_payload_value_reaches_a_log_line_at_information_and_every_line_is_bounded_and_clean()
+    {
+        await using var app = await TestApp.StartAsync();
+        string openId = "oSECRET" + new string('x', 60_000);
+        string hostile = openId + "\\u001b[31m\\r\\nFAKE LOG LINE";
+        string unhandled = $$"""{"ToUserName":"gh_97417a04a28d","FromUserName":"{{hostile}}","CreateTime":1714037059,"MsgType":"event","Event":"something_new","note":"PRIVATE-CONTENT"}""";
+        await app.PostPlainAsync(unhandled);
+        await app.PostPlainAsync(unhandled);
+        await app.PostPlainAsync($$"""{"ToUserName":"gh_97417a04a28d","FromUserName":"{{hostile}}","CreateTime":1,"MsgType":"text","Content":"boom","MsgId":77}""");
+        await app.PostPlainAsync("<xml><FromUserName>PRIVATE-CONTENT\u0007</FromUserName>");
+
+        var lines = app.Logs.GetSnapshot().Where(r => r.Level >= LogLevel.Information && r.Category!.StartsWith("WeChatHandlers", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, r =>
+        {
+            Assert.DoesNotContain("oSECRET", r.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("PRIVATE-CONTENT", r.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("FAKE LOG LINE", r.Message, StringComparison.Ordinal);
+            Assert.True(r.Message.Length < 1000, $"a log line of {r.Message.Length} characters");
+            Assert.DoesNotContain(r.Message, c => char.IsControl(c));
+        });
+    }
+
+    [Fact]
+    public void Logged_values_are_bounded_and_stripped_of_control_characters()
+    {
+        Assert.Equal("abc", LogValue.Clean("abc"));
+        Assert.Equal("a?b?c?", LogValue.Clean("a\u001bb\nc\u2028"));
+        string cut = LogValue.Clean(new string('y', 10_000));
+        Assert.True(cut.Length < LogValue.MaxLength + 30);
+        Assert.StartsWith(new string('y', LogValue.MaxLength), cut, StringComparison.Ordinal);
+        Assert.Contains("(+" + (10_000 - LogValue.MaxLength) + ")", cut, StringComparison.Ordinal);
+    }
+}
+
+public class ConnectionFailureTests
+{
+    [Fact]
+    public async Task A_client_that_drops_the_connection_mid_body_is_a_refusal_not_an_unhandled_exception()
+    {
+        await using var app = await TestApp.StartAsync();
+        using var rejected = app.Counter("wechat.requests.rejected");
+        string timestamp = "1714037059", nonce = "66";
+        string signature = WeChatSignature.ComputeSignature(TestApp.Token, timestamp, nonce);
+        using (var client = new System.Net.Sockets.TcpClient())
+        {
+            await client.ConnectAsync(app.Client.BaseAddress!.Host, app.Client.BaseAddress.Port);
+            var stream = client.GetStream();
+            string head = $"POST /wechat?signature={signature}&timestamp={timestamp}&nonce={nonce} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n<xml><ToUserName>";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+            await stream.FlushAsync();
+
+            // Reset, not close: the server's body read fails mid-way.
+            client.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+        }
+
+        for (int i = 0; i < 600 && rejected.GetMeasurementSnapshot().Count == 0; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        string reason = (string)Assert.Single(rejected.GetMeasurementSnapshot()).Tags["reason"]!;
+        Assert.Contains(reason, new[] { "client_disconnected", "body_read_failed" });
+        Assert.DoesNotContain(app.Logs.GetSnapshot(), r => r.Level >= LogLevel.Error);
+        Assert.Empty(app.Probe.Calls);
+    }
+}
+
+public class LeaseTests
+{
+    [Fact]
+    public async Task A_retry_that_finds_a_live_run_renewing_its_lease_never_starts_a_second_run()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = await TestApp.StartAsync(services: s => s.AddSingleton<TimeProvider>(time));
+        var first = app.PostPlainAsync(TestApp.TextXml("slow", 81));
+        await app.Probe.Started("Slow.start").Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var retry = app.PostPlainAsync(TestApp.TextXml("slow", 81));
+
+        // Past several leases: the running handler keeps renewing, so the waiting retry never takes the message over.
+        for (int i = 0; i < 200 && !(first.IsCompleted && retry.IsCompleted); i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.WhenAny(Task.WhenAll(first, retry), Task.Delay(10));
+        }
+
+        Assert.Equal("success", await (await first.WaitAsync(TimeSpan.FromSeconds(30))).Content.ReadAsStringAsync());
+        Assert.Equal("success", await (await retry.WaitAsync(TimeSpan.FromSeconds(30))).Content.ReadAsStringAsync());
+        Assert.Equal(1, app.Probe.Count("Slow.start"));
+
+        app.Probe.Gate.Release();
+        await app.Probe.Started("Slow.end").Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, app.Probe.Count("Slow.start"));
+    }
+}
