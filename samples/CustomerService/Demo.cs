@@ -185,7 +185,7 @@ public static class Demo
                 return reply;
             }
 
-            var envelope = WeChatPayload.Parse(Encoding.UTF8.GetBytes(reply));
+            var envelope = WeChatPayload.ParseEnvelope(Encoding.UTF8.GetBytes(reply));
             string encrypt = envelope.GetString(WeChatField.Encrypt);
             using var plain = crypto.Decrypt(Encoding.UTF8.GetBytes(encrypt));
             return $"encrypted {(format == WeChatFormat.Json ? "JSON" : "XML")} envelope, decrypting to {Encoding.UTF8.GetString(plain.Message.Span)}";

@@ -174,7 +174,7 @@ internal sealed class WeChatCallbackEndpoint
 
         try
         {
-            outer = WeChatPayload.Parse(message.Body.Memory);
+            outer = encrypted ? WeChatPayload.ParseEnvelope(message.Body.Memory) : WeChatPayload.Parse(message.Body.Memory);
         }
         catch (WeChatPayloadException ex)
         {

@@ -34,13 +34,44 @@ public readonly struct WeChatPayload
     public WeChatFormat Format { get; }
 
     /// <summary>
-    /// Scans <paramref name="utf8"/> (XML or JSON, sniffed from the first non-whitespace byte after an optional BOM).
+    /// Scans one push (XML or JSON, sniffed from the first non-whitespace byte after an optional BOM). A push must
+    /// carry ToUserName, FromUserName, CreateTime and MsgType, and Event when MsgType is <c>event</c>.
     /// </summary>
-    /// <exception cref="WeChatPayloadException">The payload is malformed; the message says what and where.</exception>
+    /// <exception cref="WeChatPayloadException">The payload is malformed or lacks a header; the message says what and where.</exception>
     public static WeChatPayload Parse(ReadOnlyMemory<byte> utf8)
     {
+        var payload = Scan(utf8, out int start);
+        payload.RequireMessageHeaders(start);
+        return payload;
+    }
+
+    /// <summary>
+    /// Scans a safe-mode or compatibility-mode envelope, or an encrypted reply envelope: the same well-formedness
+    /// rules as <see cref="Parse(ReadOnlyMemory{byte})"/>, without the message headers (an envelope carries
+    /// ToUserName and Encrypt; the message inside is checked when its plaintext is parsed).
+    /// </summary>
+    /// <exception cref="WeChatPayloadException">The payload is malformed; the message says what and where.</exception>
+    public static WeChatPayload ParseEnvelope(ReadOnlyMemory<byte> utf8) => Scan(utf8, out _);
+
+    private void RequireMessageHeaders(int start)
+    {
+        var missing = !Contains(WeChatField.ToUserName) ? "ToUserName"
+            : !Contains(WeChatField.FromUserName) ? "FromUserName"
+            : !Contains(WeChatField.CreateTime) ? "CreateTime"
+            : !Contains(WeChatField.MsgType) ? "MsgType"
+            : !Contains(WeChatField.Event) && ValueEquals(WeChatField.MsgType, "event"u8) ? "Event"
+            : null;
+        if (missing is not null)
+        {
+            throw new WeChatPayloadException($"The push has no {missing}", start);
+        }
+    }
+
+    private static WeChatPayload Scan(ReadOnlyMemory<byte> utf8, out int start)
+    {
         var span = utf8.Span;
-        var format = DetectFormat(span, out int start);
+        var format = DetectFormat(span, out start);
+        int documentStart = span.StartsWith("\uFEFF"u8) ? 3 : 0;
         if (!System.Text.Unicode.Utf8.IsValid(span))
         {
             throw new WeChatPayloadException("The payload is not valid UTF-8", InvalidUtf8Offset(span));
@@ -49,7 +80,7 @@ public readonly struct WeChatPayload
         var table = default(FieldTable);
         if (format == WeChatFormat.Xml)
         {
-            XmlPayloadReader.Scan(span, start, ref table);
+            XmlPayloadReader.Scan(span, start, documentStart, ref table);
         }
         else
         {

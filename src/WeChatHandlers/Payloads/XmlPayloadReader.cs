@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace WeChatHandlers.Payloads;
@@ -26,9 +27,27 @@ internal static class XmlPayloadReader
         2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
     ];
 
-    public static void Scan(ReadOnlySpan<byte> xml, int start, ref FieldTable table)
+    // XML 1.0's Char production within the C0 range: tab, LF and CR only. Everything else is refused anywhere in
+    // the document (text, CDATA, attribute values, names, comments), found in one vectorized pass.
+    private static readonly SearchValues<byte> s_forbiddenControls = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Where(b => b is not (0x09 or 0x0A or 0x0D)).Select(b => (byte)b)]);
+
+    // What ends a run of character data: markup, a reference, a CR to normalise, and '>' (which may close a "]]>").
+    private static readonly SearchValues<byte> s_textSpecials = SearchValues.Create("<&\r>"u8);
+
+    /// <param name="xml">The whole payload.</param>
+    /// <param name="start">The first '&lt;'.</param>
+    /// <param name="documentStart">Where the document begins (after a BOM): an XML declaration may stand only there.</param>
+    /// <param name="table">The field table to fill.</param>
+    public static void Scan(ReadOnlySpan<byte> xml, int start, int documentStart, ref FieldTable table)
     {
-        var scanner = new Scanner(xml, start);
+        int control = xml.IndexOfAny(s_forbiddenControls);
+        if (control >= 0)
+        {
+            throw new WeChatPayloadException($"Control character U+{xml[control]:X4} is not allowed in XML", control);
+        }
+
+        var scanner = new Scanner(xml, start, documentStart);
         scanner.ReadProlog();
         while (scanner.TryReadField(out int nameStart, out int nameLength, out var slot, out bool hasChildren))
         {
@@ -57,7 +76,7 @@ internal static class XmlPayloadReader
     /// <summary>Finds a top-level element by name in an already validated document, from <paramref name="start"/> (its first '&lt;').</summary>
     public static FieldSlot Find(ReadOnlySpan<byte> xml, int start, ReadOnlySpan<byte> name)
     {
-        var scanner = new Scanner(xml, start);
+        var scanner = new Scanner(xml, start, start);
         scanner.ReadProlog();
         while (scanner.TryReadField(out int nameStart, out int nameLength, out var slot, out _))
         {
@@ -110,7 +129,7 @@ internal static class XmlPayloadReader
                     }
                     else if (rest.StartsWith("<!--"u8))
                     {
-                        i += rest.IndexOf("-->"u8) + 3;
+                        i += 4 + rest[4..].IndexOf("-->"u8) + 3;
                     }
                     else
                     {
@@ -268,16 +287,22 @@ internal static class XmlPayloadReader
         }
     }
 
-    private ref struct Scanner(ReadOnlySpan<byte> xml, int start)
+    private ref struct Scanner(ReadOnlySpan<byte> xml, int start, int documentStart)
     {
         private readonly ReadOnlySpan<byte> _xml = xml;
+        private readonly int _documentStart = documentStart;
         private int _pos = start;
         private bool _rootClosed;
 
         public void ReadProlog()
         {
-            if (Rest.StartsWith("<?xml"u8) && Rest.Length > 5 && (WeChatPayload.IsWhitespace(Rest[5]) || Rest[5] == (byte)'?'))
+            if (IsXmlDeclaration(Rest))
             {
+                if (_pos != _documentStart)
+                {
+                    throw Error("The XML declaration must stand at the very start of the document");
+                }
+
                 SkipPast("?>"u8, "Unterminated XML declaration");
             }
 
@@ -389,6 +414,9 @@ internal static class XmlPayloadReader
 
         private readonly ReadOnlySpan<byte> Rest => _xml[_pos..];
 
+        private static bool IsXmlDeclaration(ReadOnlySpan<byte> rest) =>
+            rest.StartsWith("<?xml"u8) && rest.Length > 5 && (WeChatPayload.IsWhitespace(rest[5]) || rest[5] == (byte)'?');
+
         private readonly bool AtEnd => _pos >= _xml.Length;
 
         private FieldSlot ReadContent(ReadOnlySpan<byte> elementName, out bool hasChildren)
@@ -424,9 +452,10 @@ internal static class XmlPayloadReader
             }
             else
             {
-                int lt = rest.IndexOfAny((byte)'<', (byte)'&', (byte)'\r');
+                int lt = rest.IndexOfAny(s_textSpecials);
                 if (lt < 0 || rest[lt] != (byte)'<')
                 {
+                    // References, CRs and '>' (a possible "]]>") take the general scanner.
                     slot = default;
                     return false;
                 }
@@ -493,7 +522,7 @@ internal static class XmlPayloadReader
             hasChildren = false;
             while (true)
             {
-                int next = Rest.IndexOfAny((byte)'<', (byte)'&', (byte)'\r');
+                int next = Rest.IndexOfAny(s_textSpecials);
                 if (next < 0)
                 {
                     throw new WeChatPayloadException($"Unclosed element <{Encoding.UTF8.GetString(elementName)}>", contentStart);
@@ -502,6 +531,19 @@ internal static class XmlPayloadReader
                 otherText |= next > 0;
                 _pos += next;
                 byte c = _xml[_pos];
+                if (c == (byte)'>')
+                {
+                    // Character data may hold '>' but not "]]>" (XML 1.0, production CharData).
+                    if (_pos - 2 >= contentStart && _xml[_pos - 1] == (byte)']' && _xml[_pos - 2] == (byte)']')
+                    {
+                        throw new WeChatPayloadException("\"]]>\" is not allowed in character data", _pos - 2);
+                    }
+
+                    otherText = true;
+                    _pos++;
+                    continue;
+                }
+
                 if (c == (byte)'\r')
                 {
                     encoded = otherText = true;
@@ -603,12 +645,45 @@ internal static class XmlPayloadReader
             var rest = Rest;
             if (rest.StartsWith("<!--"u8))
             {
-                SkipPast("-->"u8, "Unclosed comment");
+                // XML 1.0: a comment holds no "--" and ends with "-->", so "<!-->" and "<!--->" are not comments.
+                int dashes = rest[4..].IndexOf("--"u8);
+                if (dashes < 0)
+                {
+                    _pos = _xml.Length;
+                    throw Error("Unclosed comment");
+                }
+
+                if (4 + dashes + 2 >= rest.Length || rest[4 + dashes + 2] != (byte)'>')
+                {
+                    _pos += 4 + dashes;
+                    throw Error("\"--\" is not allowed inside a comment");
+                }
+
+                _pos += 4 + dashes + 3;
                 return true;
             }
 
             if (rest.StartsWith("<?"u8))
             {
+                if (IsXmlDeclaration(rest))
+                {
+                    throw Error("The XML declaration must stand at the very start of the document");
+                }
+
+                // XML 1.0: a processing instruction starts with a target name, and names matching [Xx][Mm][Ll] are reserved.
+                int at = _pos;
+                _pos += 2;
+                var target = ReadName();
+                if (target.Length == 3 && (target[0] | 0x20) == 'x' && (target[1] | 0x20) == 'm' && (target[2] | 0x20) == 'l')
+                {
+                    throw new WeChatPayloadException("A processing instruction may not be named 'xml'", at);
+                }
+
+                if (!Rest.StartsWith("?>"u8) && !(!AtEnd && WeChatPayload.IsWhitespace(_xml[_pos])))
+                {
+                    throw Error("Expected whitespace or '?>' after a processing instruction's target");
+                }
+
                 SkipPast("?>"u8, "Unclosed processing instruction");
                 return true;
             }
@@ -629,9 +704,25 @@ internal static class XmlPayloadReader
         /// <summary>Reads attributes up to the end of a start tag. Returns whether the tag was self-closing.</summary>
         private bool ReadAttributes()
         {
+            // The common case, a tag without attributes, needs no attribute bookkeeping.
+            bool spaced = SkipWhitespace();
+            if (!AtEnd && _xml[_pos] == (byte)'>')
+            {
+                _pos++;
+                return false;
+            }
+
+            return ReadAttributeList(spaced);
+        }
+
+        private bool ReadAttributeList(bool spaced)
+        {
+            const int MaxAttributes = 32;
+            Span<int> nameStarts = stackalloc int[MaxAttributes];
+            Span<int> nameLengths = stackalloc int[MaxAttributes];
+            int count = 0;
             while (true)
             {
-                bool spaced = SkipWhitespace();
                 if (AtEnd)
                 {
                     throw Error("Unterminated start tag");
@@ -654,7 +745,24 @@ internal static class XmlPayloadReader
                     throw Error("Expected whitespace, '>' or '/>' in a start tag");
                 }
 
-                ReadName();
+                int nameStart = _pos;
+                var name = ReadName();
+                for (int k = 0; k < count; k++)
+                {
+                    if (_xml.Slice(nameStarts[k], nameLengths[k]).SequenceEqual(name))
+                    {
+                        throw new WeChatPayloadException($"Attribute '{Encoding.UTF8.GetString(name)}' appears twice in one start tag", nameStart);
+                    }
+                }
+
+                if (count == MaxAttributes)
+                {
+                    throw new WeChatPayloadException($"More than {MaxAttributes} attributes in one start tag", nameStart);
+                }
+
+                nameStarts[count] = nameStart;
+                nameLengths[count] = name.Length;
+                count++;
                 SkipWhitespace();
                 Expect((byte)'=', "Expected '=' after an attribute name");
                 SkipWhitespace();
@@ -683,6 +791,7 @@ internal static class XmlPayloadReader
                 }
 
                 _pos += end + 1;
+                spaced = SkipWhitespace();
             }
 
             static int NextIndex(ReadOnlySpan<byte> value, int from)

@@ -5,7 +5,9 @@ namespace WeChatHandlers.Tests.Payloads;
 
 public class PayloadReaderTests
 {
-    private static WeChatPayload Parse(string s) => WeChatPayload.Parse(Encoding.UTF8.GetBytes(s));
+    // These tests cover the scanner's rules; most packets are fragments without the push headers, so they are
+    // scanned as envelopes are (well-formedness only). The header rule has its own tests in StrictInputTests.
+    private static WeChatPayload Parse(string s) => WeChatPayload.ParseEnvelope(Encoding.UTF8.GetBytes(s));
 
     private static WeChatPayloadException Rejects(string s) => Assert.Throws<WeChatPayloadException>(() => Parse(s));
 
@@ -312,7 +314,7 @@ public class PayloadReaderTests
 
         static bool Scan(byte[] bytes)
         {
-            var p = WeChatPayload.Parse(bytes);
+            var p = WeChatPayload.ParseEnvelope(bytes);
             Span<byte> scratch = stackalloc byte[16];
             return p.GetUtf8(WeChatField.MsgType, scratch, out bool complete).SequenceEqual("text"u8) && complete
                 && p.ValueEquals(WeChatField.MsgType, "text"u8)

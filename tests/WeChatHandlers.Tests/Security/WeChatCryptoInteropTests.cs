@@ -73,7 +73,7 @@ public sealed class WeChatCryptoInteropTests : IDisposable
         {
             var output = new ArrayBufferWriter<byte>();
             _crypto.WriteReplyEnvelope(output, index % 2 == 0 ? WeChatFormat.Json : WeChatFormat.Xml, Encoding.UTF8.GetBytes(text), long.Parse(Timestamp, System.Globalization.CultureInfo.InvariantCulture), Nonce);
-            var envelope = WeChatPayload.Parse(output.WrittenMemory.ToArray());
+            var envelope = WeChatPayload.ParseEnvelope(output.WrittenMemory.ToArray());
             encrypts.Add(envelope.GetField("Encrypt")!);
             signatures.Add(envelope.GetField("MsgSignature")!);
         }
