@@ -164,14 +164,13 @@ public readonly struct WeChatEvent
     public string Event { get; init; }
 
     /// <summary>
-    /// Any other top-level field by its wire name (ordinal): text decoded, numbers as text, nested markup raw.
-    /// <see langword="null"/> when absent. Reads the payload, which is valid while the handler runs.
+    /// Any field by path (ordinal wire names): <c>a</c>, <c>a.b</c>, <c>a[2].b</c> (XML: the third repeated element
+    /// <c>a</c>; JSON: the array index, a single object being index 0). The decoded text of a scalar (numbers as
+    /// their text); <see langword="null"/> when absent or not a scalar. Reads the payload, which is valid while the
+    /// handler runs.
     /// </summary>
-    public string? GetField(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return WeChatPayload.GetField(_data, _format, name);
-    }
+    /// <exception cref="ArgumentException"><paramref name="path"/> is not of that form.</exception>
+    public string? GetField(string path) => WeChatPayload.GetField(_data, _format, path);
 
     /// <summary>Binds the event from a scanned payload.</summary>
     public static WeChatEvent FromPayload(in WeChatPayload payload) => FromPayload(payload, payload.GetString(WeChatField.Event));
@@ -212,14 +211,13 @@ public readonly struct WeChatMessage
     public string MsgType { get; init; }
 
     /// <summary>
-    /// Any other top-level field by its wire name (ordinal): text decoded, numbers as text, nested markup raw.
-    /// <see langword="null"/> when absent. Reads the payload, which is valid while the handler runs.
+    /// Any field by path (ordinal wire names): <c>a</c>, <c>a.b</c>, <c>a[2].b</c> (XML: the third repeated element
+    /// <c>a</c>; JSON: the array index, a single object being index 0). The decoded text of a scalar (numbers as
+    /// their text); <see langword="null"/> when absent or not a scalar. Reads the payload, which is valid while the
+    /// handler runs.
     /// </summary>
-    public string? GetField(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return WeChatPayload.GetField(_data, _format, name);
-    }
+    /// <exception cref="ArgumentException"><paramref name="path"/> is not of that form.</exception>
+    public string? GetField(string path) => WeChatPayload.GetField(_data, _format, path);
 
     /// <summary>Binds the message from a scanned payload.</summary>
     public static WeChatMessage FromPayload(in WeChatPayload payload) => FromPayload(payload, KnownMsgType(payload));

@@ -39,7 +39,9 @@ internal static class XmlPayloadReader
     /// <param name="start">The first '&lt;'.</param>
     /// <param name="documentStart">Where the document begins (after a BOM): an XML declaration may stand only there.</param>
     /// <param name="table">The field table to fill.</param>
-    public static void Scan(ReadOnlySpan<byte> xml, int start, int documentStart, ref FieldTable table)
+    /// <param name="contentStart">Where the root's content starts.</param>
+    /// <param name="contentEnd">Where the root's content ends (its end tag).</param>
+    public static void Scan(ReadOnlySpan<byte> xml, int start, int documentStart, ref FieldTable table, out int contentStart, out int contentEnd)
     {
         int control = xml.IndexOfAny(s_forbiddenControls);
         if (control >= 0)
@@ -49,6 +51,7 @@ internal static class XmlPayloadReader
 
         var scanner = new Scanner(xml, start, documentStart);
         scanner.ReadProlog();
+        contentStart = scanner.Position;
         while (scanner.TryReadField(out int nameStart, out int nameLength, out var slot, out bool hasChildren))
         {
             int index = FieldNames.Match(xml.Slice(nameStart, nameLength));
@@ -70,6 +73,7 @@ internal static class XmlPayloadReader
             table[index] = slot;
         }
 
+        contentEnd = Math.Max(contentStart, scanner.RootEnd);
         scanner.ReadEpilog();
     }
 
@@ -87,6 +91,32 @@ internal static class XmlPayloadReader
         }
 
         return default;
+    }
+
+    /// <summary>
+    /// Walks the child elements of validated content: <paramref name="xml"/> ends where the content ends, and
+    /// <paramref name="position"/> moves past each child read. Text, CDATA, comments and processing instructions
+    /// between children are skipped. The root's children are read with <see cref="OpenRoot"/> first.
+    /// </summary>
+    public static bool TryReadChild(ReadOnlySpan<byte> xml, ref int position, out int nameStart, out int nameLength, out FieldSlot slot, out bool hasChildren)
+    {
+        var scanner = new Scanner(xml, position, position);
+        bool found = scanner.TryReadChild(out nameStart, out nameLength, out slot, out hasChildren);
+        position = scanner.Position;
+        return found;
+    }
+
+    /// <summary>In a validated document, the extent of the root element's content (empty for <c>&lt;xml/&gt;</c>).</summary>
+    public static void OpenRoot(ReadOnlySpan<byte> xml, int start, out int contentStart, out int contentEnd)
+    {
+        var scanner = new Scanner(xml, start, start);
+        scanner.ReadProlog();
+        contentStart = scanner.Position;
+        while (scanner.TryReadField(out _, out _, out _, out _))
+        {
+        }
+
+        contentEnd = Math.Max(contentStart, scanner.RootEnd);
     }
 
     /// <summary>
@@ -293,6 +323,7 @@ internal static class XmlPayloadReader
         private readonly int _documentStart = documentStart;
         private int _pos = start;
         private bool _rootClosed;
+        private int _rootEnd;
 
         public void ReadProlog()
         {
@@ -371,6 +402,7 @@ internal static class XmlPayloadReader
                     SkipWhitespace();
                     Expect((byte)'>', "Expected '>' to close </xml>");
                     _rootClosed = true;
+                    _rootEnd = at;
                     break;
                 }
 
@@ -413,6 +445,56 @@ internal static class XmlPayloadReader
         }
 
         private readonly ReadOnlySpan<byte> Rest => _xml[_pos..];
+
+        public readonly int Position => _pos;
+
+        public readonly int RootEnd => _rootEnd;
+
+        /// <summary>The next child element of already validated content that ends where the span ends.</summary>
+        public bool TryReadChild(out int nameStart, out int nameLength, out FieldSlot slot, out bool hasChildren)
+        {
+            while (true)
+            {
+                int next = Rest.IndexOf((byte)'<');
+                if (next < 0)
+                {
+                    _pos = _xml.Length;
+                    break;
+                }
+
+                _pos += next;
+                if (_pos + 1 < _xml.Length && IsNameStart(_xml[_pos + 1]))
+                {
+                    _pos++;
+                    nameStart = _pos;
+                    nameLength = ReadName().Length;
+                    if (ReadAttributes())
+                    {
+                        slot = new FieldSlot(_pos, 0, SlotKind.Raw);
+                        hasChildren = false;
+                        return true;
+                    }
+
+                    slot = ReadContent(_xml.Slice(nameStart, nameLength), out hasChildren);
+                    return true;
+                }
+
+                if (Rest.StartsWith("<![CDATA["u8))
+                {
+                    SkipPast("]]>"u8, "Unclosed CDATA section");
+                }
+                else if (!TrySkipMisc())
+                {
+                    // Validated content ends at the span's end; an end tag here means the content is over.
+                    break;
+                }
+            }
+
+            nameStart = nameLength = 0;
+            slot = default;
+            hasChildren = false;
+            return false;
+        }
 
         private static bool IsXmlDeclaration(ReadOnlySpan<byte> rest) =>
             rest.StartsWith("<?xml"u8) && rest.Length > 5 && (WeChatPayload.IsWhitespace(rest[5]) || rest[5] == (byte)'?');
