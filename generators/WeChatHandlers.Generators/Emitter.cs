@@ -558,6 +558,8 @@ internal static class Emitter
             return route.Method.MessageType switch
             {
                 MessageType.None => null,
+                MessageType.Payload =>
+                    $"global::WeChatHandlers.Payloads.WeChatBinding.Bind<{route.Method.Parameters.First(p => p.Kind == ParameterKind.Message).Type}>(in payload)",
                 MessageType.Text when route.Kind == RouteKind.TextPattern =>
                     $"global::WeChatHandlers.TextMessage.FromPayload(in payload, route.Text ?? payload.GetString({Field}.Content))",
                 MessageType.Text => "global::WeChatHandlers.TextMessage.FromPayload(in payload)",

@@ -97,7 +97,7 @@ public static class Pushes
 
     public static readonly string AccessApiJson = Json("trade_manage_remind_access_api", "\"msg\":\"请尽快完成发货信息管理接入\"");
 
-    public static readonly string DebugXml = Xml("debug_demo", "<debug_str><![CDATA[hello &lt;world&gt;]]></debug_str>");
+    public static readonly string DebugXml = Xml("debug_demo", "<debug_str>hello &lt;world&gt;</debug_str>");
 
     public static readonly string DebugJson = Json("debug_demo", "\"debug_str\":\"hello <world>\"");
 }
