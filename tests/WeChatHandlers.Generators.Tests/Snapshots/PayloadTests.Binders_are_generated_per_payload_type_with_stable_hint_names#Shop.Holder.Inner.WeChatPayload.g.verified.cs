@@ -10,6 +10,11 @@ namespace Shop
         {
             static global::Shop.Holder.Inner global::WeChatHandlers.Payloads.IWeChatPayload<global::Shop.Holder.Inner>.BindPayload(in global::WeChatHandlers.Payloads.WeChatNode node) => new global::Shop.Holder.Inner(in node, default(global::WeChatHandlers.Payloads.WeChatBindingMarker));
 
+            /// <summary>Creates an instance; the generated binding constructor would otherwise hide this one.</summary>
+            public Inner()
+            {
+            }
+
             [global::System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute]
             [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
             private Inner(in global::WeChatHandlers.Payloads.WeChatNode node, global::WeChatHandlers.Payloads.WeChatBindingMarker marker)

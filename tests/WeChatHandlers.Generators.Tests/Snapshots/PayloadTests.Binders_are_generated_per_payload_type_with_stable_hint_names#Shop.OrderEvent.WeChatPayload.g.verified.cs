@@ -8,6 +8,11 @@ namespace Shop
     {
         static global::Shop.OrderEvent global::WeChatHandlers.Payloads.IWeChatPayload<global::Shop.OrderEvent>.BindPayload(in global::WeChatHandlers.Payloads.WeChatNode node) => new global::Shop.OrderEvent(in node, default(global::WeChatHandlers.Payloads.WeChatBindingMarker));
 
+        /// <summary>Creates an instance; the generated binding constructor would otherwise hide this one.</summary>
+        public OrderEvent()
+        {
+        }
+
         [global::System.Diagnostics.CodeAnalysis.SetsRequiredMembersAttribute]
         [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
         private OrderEvent(in global::WeChatHandlers.Payloads.WeChatNode node, global::WeChatHandlers.Payloads.WeChatBindingMarker marker)
