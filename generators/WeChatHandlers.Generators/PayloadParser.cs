@@ -9,8 +9,10 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace WeChatHandlers.Generators;
 
 /// <summary>
-/// Reads <c>[WeChatPayload]</c> types into <see cref="PayloadSpec"/>s. The generator passes no reporter and skips a
-/// type with any problem; the analyzer passes one and reports each problem where it is.
+/// Reads <c>[WeChatPayload]</c> types into <see cref="PayloadSpec"/>s. The generator passes no reporter; the analyzer
+/// passes one and reports each problem where it is. A member with a problem is left out of the binder (the analyzer's
+/// error fails the build), so that the binder, and the dispatcher that calls it, still compile; only a type that is
+/// not partial gets none.
 /// </summary>
 internal static class PayloadParser
 {
@@ -83,7 +85,6 @@ internal static class PayloadParser
             var location = property.Locations.FirstOrDefault();
             if (!TryClassify(property.Type, out var value, out var collection, out string elementType))
             {
-                valid = false;
                 Report(report, DiagnosticDescriptors.UnbindableMember, location, type.Name, property.Name, property.Type.ToDisplayString());
                 continue;
             }
@@ -91,7 +92,6 @@ internal static class PayloadParser
             string key = (wrapper is null ? string.Empty : wrapper + "/") + wire;
             if (byWire.TryGetValue(key, out var other))
             {
-                valid = false;
                 Report(report, DiagnosticDescriptors.WireNameCollision, location, type.Name, other.Name, property.Name, wire);
                 continue;
             }
@@ -120,6 +120,21 @@ internal static class PayloadParser
             chain,
             type.TypeKind == TypeKind.Class && type.InstanceConstructors.All(c => c.IsImplicitlyDeclared),
             members.ToEquatableArray());
+    }
+
+    /// <summary>The member's wire name: <c>[WeChatField("name")]</c>, else its name.</summary>
+    public static string WireName(IPropertySymbol property)
+    {
+        foreach (var attribute in property.GetAttributes())
+        {
+            if (IsAttribute(attribute.AttributeClass, "WeChatFieldAttribute")
+                && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name && name.Length > 0)
+            {
+                return name;
+            }
+        }
+
+        return property.Name;
     }
 
     /// <summary>Whether <paramref name="type"/> is one the binder reads, and how.</summary>
