@@ -25,7 +25,7 @@ public static class WeChatBinding
     /// <summary>Binds the whole push as <typeparamref name="T"/>.</summary>
     /// <exception cref="WeChatPayloadException">A required member is missing or a value does not convert.</exception>
     public static T Bind<T>(in WeChatPayload payload)
-        where T : IWeChatPayload<T> => T.BindPayload(payload.Root);
+        where T : IWeChatPayload<T> => T.BindPayload(WeChatNode.Root(in payload));
 
     /// <summary>Binds a nested object; problems inside it name the path through it.</summary>
     public static T Object<T>(in WeChatNode node)

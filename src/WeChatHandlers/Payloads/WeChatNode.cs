@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace WeChatHandlers.Payloads;
 
@@ -34,6 +35,9 @@ internal enum NodeKind : byte
 public readonly ref struct WeChatNode
 {
     private readonly ReadOnlySpan<byte> _data;
+
+    // The root of a scanned payload keeps the payload, whose field table answers the indexed fields in O(1).
+    private readonly ref readonly WeChatPayload _payload;
     private readonly FieldSlot _value;
     private readonly int _nameStart;
     private readonly int _nameLength;
@@ -59,7 +63,38 @@ public readonly ref struct WeChatNode
     /// <summary>Where the value starts in the payload.</summary>
     public int Offset => _value.Start;
 
-    internal static WeChatNode Root(in WeChatPayload payload) => payload.Root;
+    private WeChatNode(WeChatNode root, ref readonly WeChatPayload payload)
+    {
+        this = root;
+        _payload = ref payload;
+    }
+
+    /// <summary>
+    /// Whether this is the root of a scanned payload, so that the indexed fields (<see cref="WeChatField"/>) are read
+    /// from its field table rather than by walking the fields.
+    /// </summary>
+    public bool IsIndexed => !Unsafe.IsNullRef(in _payload);
+
+    internal static WeChatNode Root(in WeChatPayload payload) => new(payload.RootNode(), in payload);
+
+    /// <summary>Whether the indexed field is present (the root of a scanned payload only).</summary>
+    public bool HasIndexed(WeChatField field) => _payload.Contains(field);
+
+    /// <summary>The indexed field's decoded text (the root of a scanned payload only).</summary>
+    public string ReadIndexedString(WeChatField field) => _payload.GetString(field);
+
+    /// <summary>The indexed field as a 64-bit integer (the root of a scanned payload only).</summary>
+    /// <exception cref="WeChatPayloadException">The value is not such an integer.</exception>
+    public long ReadIndexedInt64(WeChatField field)
+    {
+        if (_payload.TryGetInt64(field, out long value))
+        {
+            return value;
+        }
+
+        var slot = _payload.GetSlot(field);
+        throw new WeChatPayloadException("must be a 64-bit integer", slot.Start, field.ToString());
+    }
 
     internal static WeChatNode Root(ReadOnlySpan<byte> data, WeChatFormat format)
     {

@@ -314,7 +314,7 @@ public readonly struct WeChatPayload
     public string? GetField(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return WeChatNode.Root(this).Find(path);
+        return RootNode().Find(path);
     }
 
     internal static string? GetField(ReadOnlyMemory<byte> data, WeChatFormat format, string path)
@@ -328,8 +328,8 @@ public readonly struct WeChatPayload
         return WeChatNode.Root(data.Span, format).Find(path);
     }
 
-    /// <summary>The root object (JSON) or the <c>&lt;xml&gt;</c> element (XML) as a node, for generated binders.</summary>
-    public WeChatNode Root => WeChatNode.Root(Data.Span, Format, _rootStart, _rootEnd);
+    /// <summary>The root object (JSON) or the <c>&lt;xml&gt;</c> element (XML) as a node, without the field table.</summary>
+    internal WeChatNode RootNode() => WeChatNode.Root(Data.Span, Format, _rootStart, _rootEnd);
 
     internal FieldSlot GetSlot(WeChatField field) => _fields[(int)field];
 
