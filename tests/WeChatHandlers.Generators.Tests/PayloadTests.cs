@@ -192,4 +192,36 @@ public sealed class PayloadTests
             Snapshot.Verify(nameof(PayloadTests), files[name], name);
         }
     }
+
+    private const string IndexedOnly = TestCompilation.Usings + """
+        [WeChatPayload]
+        public readonly partial struct Greeting
+        {
+            public string FromUserName { get; init; } = "nobody";
+            public required string Content { get; init; }
+            public long CreateTime { get; init; }
+        }
+
+        public static class GreetingHandlers
+        {
+            [OnMessage("greeting")]
+            public static void Greet(Greeting g, Log log) => log.Add(g.FromUserName + ":" + g.Content + ":" + g.CreateTime);
+        }
+        """;
+
+    [Fact]
+    public async Task A_type_of_indexed_fields_reads_the_field_table_at_the_root()
+    {
+        var (output, files) = TestCompilation.GenerateClean(IndexedOnly, TestCompilation.Probe);
+        Snapshot.Verify(nameof(PayloadTests), files["Greeting.WeChatPayload.g.cs"], "Greeting.WeChatPayload.g.cs");
+
+        var results = await TestCompilation.RunAsync(
+            output,
+            "<xml><ToUserName>gh</ToUserName><FromUserName>o&amp;1</FromUserName><CreateTime>7</CreateTime><MsgType>greeting</MsgType><Content><![CDATA[hi]]></Content></xml>",
+            """{"ToUserName":"gh","FromUserName":"o","CreateTime":"8","MsgType":"greeting","Content":"h\u0069"}""");
+        Assert.Equal(["GreetingHandlers.Greet|Success|o&1:hi:7", "GreetingHandlers.Greet|Success|o:hi:8"], results);
+
+        var ex = await Assert.ThrowsAsync<WeChatPayloadException>(() => TestCompilation.RunAsync(output, """{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"greeting"}"""));
+        Assert.Equal("Content", ex.FieldPath);
+    }
 }
