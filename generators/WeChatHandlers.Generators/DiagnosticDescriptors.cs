@@ -128,4 +128,36 @@ internal static class DiagnosticDescriptors
         Category,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor PayloadNotPartial = new(
+        "WCH0016",
+        "Payload type is not partial",
+        "[WeChatPayload] type '{0}' needs '{1}' declared partial: the generator adds its binder to it",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnbindableMember = new(
+        "WCH0017",
+        "Payload member type cannot be bound",
+        "Member '{1}' of payload type '{0}' has type '{2}', which cannot be bound; use string, bool, int, long, double, decimal, their nullable forms, a [WeChatPayload] type, or T[], List<T> or IReadOnlyList<T> of these",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor WireNameCollision = new(
+        "WCH0018",
+        "Two payload members bind one wire name",
+        "Members '{1}' and '{2}' of payload type '{0}' both bind the field '{3}'; give one another name with [WeChatField(\"...\")]",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnknownPayloadField = new(
+        "WCH0019",
+        "Payload field is not documented for the event",
+        "Member '{1}' of '{0}' binds the field '{2}', which [OnEvent(\"{3}\")] does not document{4}",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true);
 }

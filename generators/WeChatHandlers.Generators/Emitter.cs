@@ -558,12 +558,13 @@ internal static class Emitter
             return route.Method.MessageType switch
             {
                 MessageType.None => null,
-                MessageType.Text when route.Kind == RouteKind.TextPattern =>
-                    $"global::WeChatHandlers.TextMessage.FromPayload(in payload, route.Text ?? payload.GetString({Field}.Content))",
-                MessageType.Text => "global::WeChatHandlers.TextMessage.FromPayload(in payload)",
-                MessageType.Image => "global::WeChatHandlers.ImageMessage.FromPayload(in payload)",
-                MessageType.MiniProgramPage => "global::WeChatHandlers.MiniProgramPageMessage.FromPayload(in payload)",
-                MessageType.UserEnterTempSession => "global::WeChatHandlers.UserEnterTempSessionEvent.FromPayload(in payload)",
+                MessageType.Payload =>
+                    $"global::WeChatHandlers.Payloads.WeChatBinding.Bind<{route.Method.Parameters.First(p => p.Kind == ParameterKind.Message).Type}>(in payload)",
+                // The seed's message types are payload types too, bound by their generated binders.
+                MessageType.Text => "global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload)",
+                MessageType.Image => "global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.ImageMessage>(in payload)",
+                MessageType.MiniProgramPage => "global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.MiniProgramPageMessage>(in payload)",
+                MessageType.UserEnterTempSession => "global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.UserEnterTempSessionEvent>(in payload)",
                 MessageType.Event when route.Kind == RouteKind.Event =>
                     $"global::WeChatHandlers.WeChatEvent.FromPayload(in payload, {Literal(route.Key)})",
                 MessageType.Event => "global::WeChatHandlers.WeChatEvent.FromPayload(in payload)",

@@ -28,6 +28,92 @@ internal static class EventCatalog
         "kf_switch_session",
     };
 
+    /// <summary>Every push's header fields, plus BusinessId that sub-merchant sessions add.</summary>
+    private static readonly string[] s_header = { "ToUserName", "FromUserName", "CreateTime", "MsgType", "Event", "BusinessId" };
+
+    private static readonly string[] s_authorization = { "OpenID", "AppID", "RevokeInfo", "PluginID", "OpenPID" };
+
+    private static readonly string[] s_trade = { "transaction_id", "merchant_id", "sub_merchant_id", "merchant_trade_no", "pay_time" };
+
+    /// <summary>
+    /// The documented fields of the events whose payloads the catalogue describes: the top level, and inside each
+    /// container (items of a list, or a nested object) by the container's wire name.
+    /// </summary>
+    private static readonly Dictionary<string, EventFields> s_fields = new(StringComparer.Ordinal)
+    {
+        ["user_enter_tempsession"] = new(new[] { "SessionFrom" }),
+        ["subscribe_msg_popup_event"] = new(new[] { "SubscribeMsgPopupEvent", "List" }, ("List", new[] { "TemplateId", "SubscribeStatusString", "PopupScene" })),
+        ["subscribe_msg_change_event"] = new(new[] { "SubscribeMsgChangeEvent", "List" }, ("List", new[] { "TemplateId", "SubscribeStatusString" })),
+        ["subscribe_msg_sent_event"] = new(new[] { "SubscribeMsgSentEvent", "List" }, ("List", new[] { "TemplateId", "MsgID", "ErrorCode", "ErrorStatus" })),
+        ["wxa_media_check"] = new(
+            new[] { "appid", "trace_id", "version", "result", "detail", "errcode", "errmsg", "isrisky", "extra_info_json", "status_code" },
+            ("result", new[] { "suggest", "label" }),
+            ("detail", new[] { "strategy", "errcode", "suggest", "label", "prob" })),
+        ["user_info_modified"] = new(s_authorization),
+        ["user_authorization_revoke"] = new(s_authorization),
+        ["user_authorization_cancellation"] = new(s_authorization),
+        ["trade_manage_remind_access_api"] = new(new[] { "msg" }),
+        ["trade_manage_remind_shipping"] = new(Concat(s_trade, "msg")),
+        ["trade_manage_order_settlement"] = new(Concat(s_trade, "shipped_time", "estimated_settlement_time", "confirm_receive_method", "confirm_receive_time", "settlement_time")),
+        ["debug_demo"] = new(new[] { "debug_str" }),
+        ["add_express_path"] = new(
+            new[] { "DeliveryID", "WayBillId", "OrderId", "Version", "Count", "Actions" },
+            ("Actions", new[] { "ActionTime", "ActionType", "ActionMsg" })),
+        ["xpay_goods_deliver_notify"] = new(
+            new[] { "OpenId", "OutTradeNo", "Env", "WeChatPayInfo", "GoodsInfo" },
+            ("WeChatPayInfo", new[] { "MchOrderNo", "TransactionId", "PaidTime" }),
+            ("GoodsInfo", new[] { "ProductId", "Quantity", "OrigPrice", "ActualPrice", "Attach" })),
+    };
+
+    /// <summary>The documented fields of <paramref name="eventName"/>, when the catalogue has them.</summary>
+    public static EventFields? FieldsOf(string eventName) => s_fields.TryGetValue(eventName, out var fields) ? fields : null;
+
+    /// <summary>The closest of <paramref name="candidates"/> to <paramref name="name"/> within a small edit distance.</summary>
+    public static string? Nearest(string name, IEnumerable<string> candidates)
+    {
+        int limit = Math.Max(1, Math.Min(3, name.Length / 4));
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (var candidate in candidates)
+        {
+            // A difference of case only (MsgId for MsgID) is the commonest slip: it always qualifies.
+            int distance = string.Equals(name, candidate, StringComparison.OrdinalIgnoreCase) ? 0 : EditDistance(name, candidate);
+            if (distance <= limit && distance < bestDistance)
+            {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+
+        return best;
+    }
+
+    private static string[] Concat(string[] first, params string[] rest)
+    {
+        var all = new string[first.Length + rest.Length];
+        first.CopyTo(all, 0);
+        rest.CopyTo(all, first.Length);
+        return all;
+    }
+
+    /// <summary>An event's documented fields.</summary>
+    internal sealed class EventFields
+    {
+        public EventFields(string[] top, params (string Container, string[] Fields)[] containers)
+        {
+            Top = new HashSet<string>(s_header, StringComparer.Ordinal);
+            Top.UnionWith(top);
+            foreach (var (container, fields) in containers)
+            {
+                Containers.Add(container, new HashSet<string>(fields, StringComparer.Ordinal));
+            }
+        }
+
+        public HashSet<string> Top { get; }
+
+        public Dictionary<string, HashSet<string>> Containers { get; } = new(StringComparer.Ordinal);
+    }
+
     // Virtual payment has a family of xpay_* events (coin pay, refunds) beyond the one the catalogue lists.
     private const string VirtualPaymentPrefix = "xpay_";
 

@@ -407,9 +407,14 @@ internal static class HandlerParser
 
     public static MessageType GetMessageType(ITypeSymbol type)
     {
-        if (type is not INamedTypeSymbol named || !IsInNamespace(named, AttributeNamespace))
+        if (type is not INamedTypeSymbol named)
         {
             return MessageType.None;
+        }
+
+        if (!IsInNamespace(named, AttributeNamespace))
+        {
+            return PayloadParser.IsPayloadType(named) ? MessageType.Payload : MessageType.None;
         }
 
         return named.Name switch
@@ -420,7 +425,7 @@ internal static class HandlerParser
             "UserEnterTempSessionEvent" => MessageType.UserEnterTempSession,
             "WeChatEvent" => MessageType.Event,
             "WeChatMessage" => MessageType.Message,
-            _ => MessageType.None,
+            _ => PayloadParser.IsPayloadType(named) ? MessageType.Payload : MessageType.None,
         };
     }
 
@@ -429,6 +434,11 @@ internal static class HandlerParser
 
     private static IEnumerable<MessageType> FittingMessageTypes(RouteKind route, string key)
     {
+        if (route is RouteKind.Event or RouteKind.Message or RouteKind.Unhandled)
+        {
+            yield return MessageType.Payload;
+        }
+
         switch (route)
         {
             case RouteKind.TextExact or RouteKind.TextPrefix or RouteKind.TextPattern or RouteKind.TextAny:
@@ -479,6 +489,7 @@ internal static class HandlerParser
             MessageType.MiniProgramPage => "MiniProgramPageMessage",
             MessageType.UserEnterTempSession => "UserEnterTempSessionEvent",
             MessageType.Event => "WeChatEvent",
+            MessageType.Payload => "a [WeChatPayload] type",
             _ => "WeChatMessage",
         });
 

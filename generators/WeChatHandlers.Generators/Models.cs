@@ -35,6 +35,9 @@ internal enum MessageType
     UserEnterTempSession,
     Event,
     Message,
+
+    /// <summary>A <c>[WeChatPayload]</c> type, bound by its generated binder.</summary>
+    Payload,
 }
 
 internal enum ParameterKind

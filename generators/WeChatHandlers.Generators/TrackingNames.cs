@@ -12,16 +12,17 @@ internal static class TrackingNames
     public const string AllRoutes = nameof(AllRoutes);
     public const string DispatchTable = nameof(DispatchTable);
     public const string ServiceRegistrations = nameof(ServiceRegistrations);
+    public const string Payloads = nameof(Payloads);
 
     /// <summary>The FAWMN steps, one per attribute; an edit that keeps the model equal shows here as Unchanged.</summary>
     public static readonly string[] Extraction =
     {
-        TextHandlers, ImageHandlers, MiniProgramPageHandlers, EventHandlers, MessageHandlers, UnhandledHandlers,
+        TextHandlers, ImageHandlers, MiniProgramPageHandlers, EventHandlers, MessageHandlers, UnhandledHandlers, Payloads,
     };
 
     public static readonly string[] All =
     {
-        TextHandlers, ImageHandlers, MiniProgramPageHandlers, EventHandlers, MessageHandlers, UnhandledHandlers,
+        TextHandlers, ImageHandlers, MiniProgramPageHandlers, EventHandlers, MessageHandlers, UnhandledHandlers, Payloads,
         AllRoutes, DispatchTable, ServiceRegistrations,
     };
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -29,7 +30,11 @@ public sealed class WeChatHandlersAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.MultipleMessageParameters,
         DiagnosticDescriptors.UnknownEvent,
         DiagnosticDescriptors.AmbiguousConstructor,
-        DiagnosticDescriptors.ConflictingTextMatch);
+        DiagnosticDescriptors.ConflictingTextMatch,
+        DiagnosticDescriptors.PayloadNotPartial,
+        DiagnosticDescriptors.UnbindableMember,
+        DiagnosticDescriptors.WireNameCollision,
+        DiagnosticDescriptors.UnknownPayloadField);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -45,6 +50,7 @@ public sealed class WeChatHandlersAnalyzer : DiagnosticAnalyzer
 
             var state = new RouteRegistry();
             start.RegisterSymbolAction(c => AnalyzeMethod(c, state), SymbolKind.Method);
+            start.RegisterSymbolAction(AnalyzePayloadType, SymbolKind.NamedType);
             start.RegisterCompilationEndAction(state.ReportClashes);
         });
     }
@@ -69,6 +75,17 @@ public sealed class WeChatHandlersAnalyzer : DiagnosticAnalyzer
             HandlerParser.ParseRoute(method, spec, attribute, kind!.Value, context.ReportDiagnostic, ct);
             if (HandlerParser.TryReadKey(method, attribute, kind.Value, report: null, ct, out var routeKind, out string key, out _))
             {
+                if (routeKind == RouteKind.Event && EventCatalog.FieldsOf(key) is { } fields)
+                {
+                    foreach (var parameter in method.Parameters)
+                    {
+                        if (HandlerParser.GetMessageType(parameter.Type) == MessageType.Payload && parameter.Type is INamedTypeSymbol payload)
+                        {
+                            CheckWireNames(context, registry, payload, key, fields.Top, fields, depth: 0);
+                        }
+                    }
+                }
+
                 var location = attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? method.Locations.FirstOrDefault() ?? Location.None;
                 registry.Add(new RouteUse(routeKind, key, handlerName, location));
             }
@@ -87,16 +104,88 @@ public sealed class WeChatHandlersAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    private static void AnalyzePayloadType(SymbolAnalysisContext context)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (PayloadParser.IsPayloadType(type))
+        {
+            PayloadParser.Parse(type, context.ReportDiagnostic, context.CancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Checks a payload type's wire names against an event's documented fields: <paramref name="allowed"/> at this
+    /// level, and the container's fields for members that are nested payload types or collections of them.
+    /// </summary>
+    private static void CheckWireNames(SymbolAnalysisContext context, RouteRegistry registry, INamedTypeSymbol type, string eventName, HashSet<string> allowed, EventCatalog.EventFields fields, int depth)
+    {
+        if (depth > 4)
+        {
+            return;
+        }
+
+        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+        {
+            if (property.IsStatic || property.DeclaredAccessibility != Accessibility.Public || property.SetMethod is null
+                || !PayloadParser.TryClassify(property.Type, out var value, out _, out _))
+            {
+                continue;
+            }
+
+            string wire = PayloadParser.WireName(property);
+            var location = property.Locations.FirstOrDefault();
+            if (!allowed.Contains(wire))
+            {
+                if (location is { IsInSource: true } && registry.FirstFieldReport(property, eventName))
+                {
+                    string? suggestion = EventCatalog.Nearest(wire, allowed);
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        DiagnosticDescriptors.UnknownPayloadField,
+                        location,
+                        type.Name,
+                        property.Name,
+                        wire,
+                        eventName,
+                        suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?"));
+                }
+
+                continue;
+            }
+
+            if (value == ValueKind.Payload && fields.Containers.TryGetValue(wire, out var inner) && ElementType(property.Type) is { } element)
+            {
+                CheckWireNames(context, registry, element, eventName, inner, fields, depth + 1);
+            }
+        }
+    }
+
+    private static INamedTypeSymbol? ElementType(ITypeSymbol type)
+    {
+        var element = type switch
+        {
+            IArrayTypeSymbol array => array.ElementType,
+            INamedTypeSymbol { Arity: 1, OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable => nullable.TypeArguments[0],
+            INamedTypeSymbol { Arity: 1 } generic => generic.TypeArguments[0],
+            _ => type,
+        };
+        return element as INamedTypeSymbol;
+    }
+
     private sealed record RouteUse(RouteKind Kind, string Key, string HandlerName, Location Location);
 
     private sealed class RouteRegistry
     {
         private readonly ConcurrentQueue<RouteUse> _uses = new();
         private readonly ConcurrentDictionary<ISymbol, bool> _ambiguous = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<(string, string), bool> _fieldReports = new();
 
         public void Add(RouteUse use) => _uses.Enqueue(use);
 
         public bool FirstAmbiguityReport(INamedTypeSymbol type) => _ambiguous.TryAdd(type, true);
+
+        // One report per member and event, however many handlers take the type.
+        public bool FirstFieldReport(IPropertySymbol property, string eventName) =>
+            _fieldReports.TryAdd((property.ToDisplayString(), eventName), true);
 
         public void ReportClashes(CompilationAnalysisContext context)
         {

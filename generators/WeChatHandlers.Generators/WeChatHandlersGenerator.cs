@@ -29,11 +29,39 @@ public sealed class WeChatHandlersGenerator : IIncrementalGenerator
         var table = all.Select(static (routes, _) => Sort(routes)).WithTrackingName(TrackingNames.DispatchTable);
         var services = table.Select(static (routes, _) => Services(routes)).WithTrackingName(TrackingNames.ServiceRegistrations);
 
-        context.RegisterSourceOutput(table, static (spc, routes) =>
-            spc.AddSource(Emitter.DispatcherHintName, SourceText.From(Emitter.EmitDispatcher(routes), Encoding.UTF8)));
-        context.RegisterSourceOutput(services, static (spc, registrations) =>
-            spc.AddSource(Emitter.ServicesHintName, SourceText.From(Emitter.EmitServices(registrations), Encoding.UTF8)));
+        // The runtime assembly runs this generator for its built-in payload types only: it has no handlers of its own.
+        var emitDispatcher = context.AnalyzerConfigOptionsProvider.Select(static (options, _) => EmitsDispatcher(options));
+
+        context.RegisterSourceOutput(table.Combine(emitDispatcher), static (spc, pair) =>
+        {
+            if (pair.Right)
+            {
+                spc.AddSource(Emitter.DispatcherHintName, SourceText.From(Emitter.EmitDispatcher(pair.Left), Encoding.UTF8));
+            }
+        });
+        context.RegisterSourceOutput(services.Combine(emitDispatcher), static (spc, pair) =>
+        {
+            if (pair.Right)
+            {
+                spc.AddSource(Emitter.ServicesHintName, SourceText.From(Emitter.EmitServices(pair.Left), Encoding.UTF8));
+            }
+        });
+
+        var payloads = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                PayloadParser.PayloadAttribute,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type ? PayloadParser.Parse(type, report: null, ct) : null)
+            .WithTrackingName(TrackingNames.Payloads)
+            .Where(static spec => spec is not null);
+        context.RegisterSourceOutput(payloads, static (spc, spec) =>
+            spc.AddSource(spec!.HintName, SourceText.From(PayloadEmitter.Emit(spec), Encoding.UTF8)));
     }
+
+    /// <summary>The MSBuild property <c>WeChatHandlersGenerateDispatcher</c> set to <c>false</c> turns the dispatcher off.</summary>
+    private static bool EmitsDispatcher(Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider options) =>
+        !(options.GlobalOptions.TryGetValue("build_property.WeChatHandlersGenerateDispatcher", out string? value)
+            && string.Equals(value, "false", StringComparison.OrdinalIgnoreCase));
 
     private static IncrementalValueProvider<EquatableArray<RouteSpec>> Handlers(
         IncrementalGeneratorInitializationContext context, string attribute, AttributeKind kind, string trackingName) =>

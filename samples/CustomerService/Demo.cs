@@ -73,6 +73,23 @@ public static class Demo
             Card(Now + 4, 7000000000000000004), expectStatus: 200, expectSends: 1);
         await script.PushAsync("user writes '你好, can a person help me? 😀' (XML, safe mode)", WeChatFormat.Xml, encrypted: true,
             Text("你好, can a person help me? 😀", Now + 5, 7000000000000000005), expectStatus: 200, expectSends: 0, expectTransfer: true);
+        await script.PushRawAsync("user accepts one template and rejects another in the subscribe popup (XML: wrapper, repeated <List>)", WeChatFormat.Xml, encrypted: false,
+            XmlEvent("subscribe_msg_popup_event", Now + 5,
+                "<SubscribeMsgPopupEvent><List><TemplateId><![CDATA[tpl-shipped]]></TemplateId><SubscribeStatusString><![CDATA[accept]]></SubscribeStatusString><PopupScene>0</PopupScene></List>"
+                + "<List><TemplateId><![CDATA[tpl-promo]]></TemplateId><SubscribeStatusString><![CDATA[reject]]></SubscribeStatusString><PopupScene>0</PopupScene></List></SubscribeMsgPopupEvent>"),
+            expectStatus: 200, expectSends: 1);
+        await script.PushAsync("user accepts one more template (JSON, safe mode: List is an object for one item)", WeChatFormat.Json, encrypted: true,
+            Event("subscribe_msg_popup_event", Now + 6, ""","List":{"TemplateId":"tpl-refund","SubscribeStatusString":"accept","PopupScene":"0"}"""), expectStatus: 200, expectSends: 1);
+        await script.PushRawAsync("media check verdict for the picture: pass (XML, repeated <detail>)", WeChatFormat.Xml, encrypted: true,
+            XmlEvent("wxa_media_check", Now + 5,
+                $"<appid><![CDATA[{AppId}]]></appid><trace_id><![CDATA[unrelated-trace]]></trace_id><version>2</version>"
+                + "<detail><strategy><![CDATA[content_model]]></strategy><errcode>0</errcode><suggest><![CDATA[pass]]></suggest><label>100</label><prob>90</prob></detail>"
+                + "<errcode>0</errcode><errmsg><![CDATA[ok]]></errmsg><result><suggest><![CDATA[pass]]></suggest><label>100</label></result>"),
+            expectStatus: 200, expectSends: 0);
+        await script.PushAsync("media check verdict for the picture: risky (JSON, plaintext: detail array, label as a string)", WeChatFormat.Json, encrypted: false,
+            Event("wxa_media_check", Now + 6,
+                $$""","appid":"{{AppId}}","trace_id":"{{MediaReviews.TraceIdFor("media-42")}}","version":2,"detail":[{"strategy":"content_model","errcode":0,"suggest":"risky","label":"20002","prob":97}],"errcode":0,"errmsg":"ok","result":{"suggest":"risky","label":"20002"}"""),
+            expectStatus: 200, expectSends: 1);
         await script.PushAsync("an event nobody handles (JSON, safe mode)", WeChatFormat.Json, encrypted: true,
             Event("debug_demo", Now + 6, ""","debug_str":"hello world" """), expectStatus: 200, expectSends: 0);
         await script.PushAsync("a tampered push: ciphertext altered after signing", WeChatFormat.Json, encrypted: true,
@@ -104,6 +121,10 @@ public static class Demo
     private static string Event(string name, long createTime, string extra) =>
         Head(createTime) + $$""","MsgType":"event","Event":"{{name}}"{{extra.TrimEnd()}}}""";
 
+    private static string XmlEvent(string name, long createTime, string body) =>
+        $"<xml><ToUserName><![CDATA[{OriginalId}]]></ToUserName><FromUserName><![CDATA[{User}]]></FromUserName><CreateTime>{createTime}</CreateTime>"
+        + $"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{name}]]></Event>{body}</xml>";
+
     /// <summary>Plays WeChat's side: signs, encrypts, posts, and checks what came back.</summary>
     private sealed class Script(HttpClient http, FakeWeChatApi api, WeChatCrypto crypto)
     {
@@ -124,13 +145,17 @@ public static class Demo
             Check((int)response.StatusCode == 200 && body == echostr, $"← {(int)response.StatusCode} echostr '{body}'");
         }
 
-        public async Task PushAsync(string title, WeChatFormat format, bool encrypted, string json, int expectStatus, int expectSends,
+        public Task PushAsync(string title, WeChatFormat format, bool encrypted, string json, int expectStatus, int expectSends,
+            bool expectTransfer = false, bool tamper = false) =>
+            PushRawAsync(title, format, encrypted, format == WeChatFormat.Json ? json : JsonToXml(json), expectStatus, expectSends, expectTransfer, tamper);
+
+        /// <summary>Posts a plaintext push as it is (in <paramref name="format"/>), for payloads with nested data.</summary>
+        public async Task PushRawAsync(string title, WeChatFormat format, bool encrypted, string plaintext, int expectStatus, int expectSends,
             bool expectTransfer = false, bool tamper = false)
         {
             Steps++;
             Console.WriteLine();
             Console.WriteLine($"→ POST {title}");
-            string plaintext = format == WeChatFormat.Json ? json : JsonToXml(json);
             string timestamp = (Now + Steps).ToString(CultureInfo.InvariantCulture);
             string nonce = (_nonce++).ToString(CultureInfo.InvariantCulture);
             string signature = WeChatSignature.ComputeSignature(Token, timestamp, nonce);
@@ -185,7 +210,7 @@ public static class Demo
                 return reply;
             }
 
-            var envelope = WeChatPayload.Parse(Encoding.UTF8.GetBytes(reply));
+            var envelope = WeChatPayload.ParseEnvelope(Encoding.UTF8.GetBytes(reply));
             string encrypt = envelope.GetString(WeChatField.Encrypt);
             using var plain = crypto.Decrypt(Encoding.UTF8.GetBytes(encrypt));
             return $"encrypted {(format == WeChatFormat.Json ? "JSON" : "XML")} envelope, decrypting to {Encoding.UTF8.GetString(plain.Message.Span)}";

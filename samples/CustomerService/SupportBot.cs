@@ -9,7 +9,7 @@ namespace CustomerService;
 /// Replies go out asynchronously through the customer-service API; WeChat itself only gets "success"
 /// (or the transfer packet).
 /// </summary>
-public sealed class SupportBot(ICustomerServiceClient customerService, IOrderDesk orders, ILogger<SupportBot> log)
+public sealed class SupportBot(ICustomerServiceClient customerService, IOrderDesk orders, ISubscriptionBook subscriptions, IMediaReviews reviews, ILogger<SupportBot> log)
 {
     internal const string Menu = "Menu: 'order <number>' tracks an order, send a picture of a problem, or just type to reach a person.";
 
@@ -42,7 +42,38 @@ public sealed class SupportBot(ICustomerServiceClient customerService, IOrderDes
     public async Task Picture(ImageMessage m, CancellationToken ct)
     {
         log.LogInformation("Picture: {User} sent image {MediaId}", m.FromUserName, m.MediaId);
+
+        // A real bot submits the picture to media_check_async here and keeps the trace_id it returns; the verdict
+        // arrives later as a wxa_media_check push carrying that trace_id.
+        reviews.Submitted(MediaReviews.TraceIdFor(m.MediaId), m.FromUserName);
         await customerService.SendTextAsync(m.FromUserName, "Thanks, we received your picture and will look at it.", ct);
+    }
+
+    [OnEvent("subscribe_msg_popup_event")]
+    public async Task Subscribed(SubscribeMsgPopupEvent e, CancellationToken ct)
+    {
+        // One item per template the user decided on: a wrapped, repeated <List> in XML; an object or an array in JSON.
+        foreach (var choice in e.List)
+        {
+            subscriptions.Record(e.FromUserName, choice.TemplateId, choice.SubscribeStatusString == "accept" || choice.SubscribeStatusString == "acceptWithAudio");
+        }
+
+        int accepted = subscriptions.AcceptedBy(e.FromUserName);
+        log.LogInformation("Subscriptions: {User} decided on {Count} template(s); {Accepted} accepted in all", e.FromUserName, e.List.Count, accepted);
+        await customerService.SendTextAsync(e.FromUserName, $"Thanks! You will get {accepted} kind(s) of order notification.", ct);
+    }
+
+    [OnEvent("wxa_media_check")]
+    public async Task MediaVerdict(WxaMediaCheckEvent e, CancellationToken ct)
+    {
+        string verdict = e.Result?.Suggest ?? (e.IsRisky == 1 ? "risky" : "pass");
+        string? user = reviews.Complete(e.TraceId);
+        var strongest = e.Detail.OrderByDescending(d => d.Prob).FirstOrDefault();
+        log.LogInformation("Media check {TraceId}: {Verdict} (strongest finding: {Strategy} {Prob}%)", e.TraceId, verdict, strongest?.Strategy ?? "none", strongest?.Prob ?? 0);
+        if (verdict == "risky" && user is not null)
+        {
+            await customerService.SendTextAsync(user, "Sorry, we could not accept your picture: it did not pass the content check.", ct);
+        }
     }
 
     [OnMiniProgramPage]
@@ -85,3 +116,51 @@ public sealed class OrderDesk : IOrderDesk
         ? "shipped, arriving tomorrow"
         : "being packed";
 }
+
+/// <summary>Which subscribe-message templates each user accepted.</summary>
+public interface ISubscriptionBook
+{
+    /// <summary>Records a user's choice for one template.</summary>
+    void Record(string openId, string templateId, bool accepted);
+
+    /// <summary>How many templates the user has accepted.</summary>
+    int AcceptedBy(string openId);
+}
+
+/// <summary>An in-memory subscription book; a real service would store the choices.</summary>
+public sealed class SubscriptionBook : ISubscriptionBook
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string OpenId, string TemplateId), bool> _choices = new();
+
+    /// <inheritdoc />
+    public void Record(string openId, string templateId, bool accepted) => _choices[(openId, templateId)] = accepted;
+
+    /// <inheritdoc />
+    public int AcceptedBy(string openId) => _choices.Count(c => c.Key.OpenId == openId && c.Value);
+}
+
+/// <summary>Pictures waiting for an asynchronous media check, by trace id.</summary>
+public interface IMediaReviews
+{
+    /// <summary>Remembers who sent the media a check was started for.</summary>
+    void Submitted(string traceId, string openId);
+
+    /// <summary>The sender of the checked media, once; null when the trace id is unknown.</summary>
+    string? Complete(string traceId);
+}
+
+/// <summary>An in-memory list of pending media checks.</summary>
+public sealed class MediaReviews : IMediaReviews
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _pending = new(StringComparer.Ordinal);
+
+    /// <summary>The demo's stand-in for the trace id media_check_async would return.</summary>
+    public static string TraceIdFor(string mediaId) => "trace-" + mediaId;
+
+    /// <inheritdoc />
+    public void Submitted(string traceId, string openId) => _pending[traceId] = openId;
+
+    /// <inheritdoc />
+    public string? Complete(string traceId) => _pending.TryRemove(traceId, out string? openId) ? openId : null;
+}
+

@@ -12,6 +12,8 @@ public static class SupportService
         builder.Services.AddWeChatCallback(wechat);
         builder.Services.AddWeChatApi(wechat);
         builder.Services.AddSingleton<IOrderDesk, OrderDesk>();
+        builder.Services.AddSingleton<ISubscriptionBook, SubscriptionBook>();
+        builder.Services.AddSingleton<IMediaReviews, MediaReviews>();
 
         var app = builder.Build();
         app.MapWeChatCallback("/wechat");

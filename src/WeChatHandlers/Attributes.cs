@@ -87,3 +87,36 @@ public sealed class OnMessageAttribute : WeChatHandlerAttribute
 public sealed class OnUnhandledAttribute : WeChatHandlerAttribute
 {
 }
+
+/// <summary>
+/// Makes a <c>partial</c> class, struct, record or record struct a payload type: the source generator emits its
+/// binder, and a handler's message parameter on <see cref="OnEventAttribute"/>, <see cref="OnMessageAttribute"/> or
+/// <see cref="OnUnhandledAttribute"/> may be of this type. Bound members are public settable or <c>init</c>
+/// properties (<c>required</c> included) and positional record parameters, of type <c>string</c>, <c>bool</c>,
+/// <c>int</c>, <c>long</c>, <c>double</c>, <c>decimal</c>, their nullable forms, other payload types, and
+/// <c>T[]</c>, <c>List&lt;T&gt;</c> or <c>IReadOnlyList&lt;T&gt;</c> of these.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = false)]
+public sealed class WeChatPayloadAttribute : Attribute
+{
+}
+
+/// <summary>
+/// The wire name of a payload type's member (ordinal), when it is not the member's name. On a positional record
+/// parameter write <c>[property: WeChatField("name")]</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+public sealed class WeChatFieldAttribute : Attribute
+{
+    /// <summary>Binds the member from the field <paramref name="name"/>.</summary>
+    public WeChatFieldAttribute(string name) => Name = name;
+
+    /// <summary>The wire name.</summary>
+    public string Name { get; }
+
+    /// <summary>
+    /// A container (XML element or JSON object) the field may also stand in, as the subscribe-message events' XML
+    /// wraps its <c>List</c> elements in <c>&lt;SubscribeMsgPopupEvent&gt;</c> while their JSON does not.
+    /// </summary>
+    public string? Wrapper { get; set; }
+}

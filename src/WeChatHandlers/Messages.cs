@@ -3,79 +3,67 @@ using WeChatHandlers.Payloads;
 namespace WeChatHandlers;
 
 /// <summary>A text message (<c>MsgType</c> <c>text</c>).</summary>
-/// <remarks>A value type: binding it allocates only its strings.</remarks>
-public readonly struct TextMessage
+/// <remarks>A value type, bound by its generated binder: binding it allocates only its strings.</remarks>
+[WeChatPayload]
+public readonly partial struct TextMessage
 {
     /// <summary>The mini program's original id (<c>gh_…</c>).</summary>
-    public string ToUserName { get; init; }
+    public string ToUserName { get; init; } = string.Empty;
 
     /// <summary>The user's OpenID.</summary>
-    public string FromUserName { get; init; }
+    public string FromUserName { get; init; } = string.Empty;
 
     /// <summary>Unix seconds.</summary>
     public long CreateTime { get; init; }
 
     /// <summary>The text the user sent.</summary>
-    public string Content { get; init; }
+    public string Content { get; init; } = string.Empty;
 
     /// <summary>The message id.</summary>
     public long MsgId { get; init; }
 
-    /// <summary>Binds a text message from a scanned payload.</summary>
-    public static TextMessage FromPayload(in WeChatPayload payload) => FromPayload(payload, payload.GetString(WeChatField.Content));
+    /// <summary>Binds a text message from a scanned payload (the generated binder).</summary>
+    public static TextMessage FromPayload(in WeChatPayload payload) => WeChatBinding.Bind<TextMessage>(payload);
 
-    /// <summary>Binds a text message whose content was already read (by a pattern match).</summary>
-    public static TextMessage FromPayload(in WeChatPayload payload, string content) => new()
-    {
-        ToUserName = payload.GetString(WeChatField.ToUserName),
-        FromUserName = payload.GetString(WeChatField.FromUserName),
-        CreateTime = payload.GetInt64(WeChatField.CreateTime),
-        Content = content,
-        MsgId = payload.GetInt64(WeChatField.MsgId),
-    };
+    /// <summary>Binds a text message with its content replaced by <paramref name="content"/>.</summary>
+    public static TextMessage FromPayload(in WeChatPayload payload, string content) => WeChatBinding.Bind<TextMessage>(payload) with { Content = content };
 }
 
 /// <summary>An image message (<c>MsgType</c> <c>image</c>).</summary>
-public readonly struct ImageMessage
+[WeChatPayload]
+public readonly partial struct ImageMessage
 {
     /// <summary>The mini program's original id (<c>gh_…</c>).</summary>
-    public string ToUserName { get; init; }
+    public string ToUserName { get; init; } = string.Empty;
 
     /// <summary>The user's OpenID.</summary>
-    public string FromUserName { get; init; }
+    public string FromUserName { get; init; } = string.Empty;
 
     /// <summary>Unix seconds.</summary>
     public long CreateTime { get; init; }
 
     /// <summary>A system-generated URL of the image.</summary>
-    public string PicUrl { get; init; }
+    public string PicUrl { get; init; } = string.Empty;
 
     /// <summary>The temporary media id; fetch the bytes through the media API.</summary>
-    public string MediaId { get; init; }
+    public string MediaId { get; init; } = string.Empty;
 
     /// <summary>The message id.</summary>
     public long MsgId { get; init; }
 
-    /// <summary>Binds an image message from a scanned payload.</summary>
-    public static ImageMessage FromPayload(in WeChatPayload payload) => new()
-    {
-        ToUserName = payload.GetString(WeChatField.ToUserName),
-        FromUserName = payload.GetString(WeChatField.FromUserName),
-        CreateTime = payload.GetInt64(WeChatField.CreateTime),
-        PicUrl = payload.GetString(WeChatField.PicUrl),
-        MediaId = payload.GetString(WeChatField.MediaId),
-        MsgId = payload.GetInt64(WeChatField.MsgId),
-    };
+    /// <summary>Binds an image message from a scanned payload (the generated binder).</summary>
+    public static ImageMessage FromPayload(in WeChatPayload payload) => WeChatBinding.Bind<ImageMessage>(payload);
 }
 
 /// <summary>A mini program card message (<c>MsgType</c> <c>miniprogrampage</c>).</summary>
-public readonly struct MiniProgramPageMessage
+[WeChatPayload]
+public readonly partial struct MiniProgramPageMessage
 {
     /// <summary>The mini program's original id (<c>gh_…</c>).</summary>
-    public string ToUserName { get; init; }
+    public string ToUserName { get; init; } = string.Empty;
 
     /// <summary>The user's OpenID.</summary>
-    public string FromUserName { get; init; }
+    public string FromUserName { get; init; } = string.Empty;
 
     /// <summary>Unix seconds.</summary>
     public long CreateTime { get; init; }
@@ -84,58 +72,42 @@ public readonly struct MiniProgramPageMessage
     public long MsgId { get; init; }
 
     /// <summary>The card's title.</summary>
-    public string Title { get; init; }
+    public string Title { get; init; } = string.Empty;
 
     /// <summary>The AppId of the mini program on the card.</summary>
-    public string AppId { get; init; }
+    public string AppId { get; init; } = string.Empty;
 
     /// <summary>The page path on the card.</summary>
-    public string PagePath { get; init; }
+    public string PagePath { get; init; } = string.Empty;
 
     /// <summary>A temporary CDN URL of the cover (may be empty).</summary>
-    public string ThumbUrl { get; init; }
+    public string ThumbUrl { get; init; } = string.Empty;
 
     /// <summary>The temporary media id of the cover (may be empty).</summary>
-    public string ThumbMediaId { get; init; }
+    public string ThumbMediaId { get; init; } = string.Empty;
 
-    /// <summary>Binds a mini program card message from a scanned payload.</summary>
-    public static MiniProgramPageMessage FromPayload(in WeChatPayload payload) => new()
-    {
-        ToUserName = payload.GetString(WeChatField.ToUserName),
-        FromUserName = payload.GetString(WeChatField.FromUserName),
-        CreateTime = payload.GetInt64(WeChatField.CreateTime),
-        MsgId = payload.GetInt64(WeChatField.MsgId),
-        Title = payload.GetString(WeChatField.Title),
-        AppId = payload.GetString(WeChatField.AppId),
-        PagePath = payload.GetString(WeChatField.PagePath),
-        ThumbUrl = payload.GetString(WeChatField.ThumbUrl),
-        ThumbMediaId = payload.GetString(WeChatField.ThumbMediaId),
-    };
+    /// <summary>Binds a mini program card message from a scanned payload (the generated binder).</summary>
+    public static MiniProgramPageMessage FromPayload(in WeChatPayload payload) => WeChatBinding.Bind<MiniProgramPageMessage>(payload);
 }
 
 /// <summary>The <c>user_enter_tempsession</c> event: the user opened the customer-service session.</summary>
-public readonly struct UserEnterTempSessionEvent
+[WeChatPayload]
+public readonly partial struct UserEnterTempSessionEvent
 {
     /// <summary>The mini program's original id (<c>gh_…</c>).</summary>
-    public string ToUserName { get; init; }
+    public string ToUserName { get; init; } = string.Empty;
 
     /// <summary>The user's OpenID.</summary>
-    public string FromUserName { get; init; }
+    public string FromUserName { get; init; } = string.Empty;
 
     /// <summary>Unix seconds.</summary>
     public long CreateTime { get; init; }
 
     /// <summary>The <c>session-from</c> attribute of the contact button.</summary>
-    public string SessionFrom { get; init; }
+    public string SessionFrom { get; init; } = string.Empty;
 
-    /// <summary>Binds the event from a scanned payload.</summary>
-    public static UserEnterTempSessionEvent FromPayload(in WeChatPayload payload) => new()
-    {
-        ToUserName = payload.GetString(WeChatField.ToUserName),
-        FromUserName = payload.GetString(WeChatField.FromUserName),
-        CreateTime = payload.GetInt64(WeChatField.CreateTime),
-        SessionFrom = payload.GetString(WeChatField.SessionFrom),
-    };
+    /// <summary>Binds the event from a scanned payload (the generated binder).</summary>
+    public static UserEnterTempSessionEvent FromPayload(in WeChatPayload payload) => WeChatBinding.Bind<UserEnterTempSessionEvent>(payload);
 }
 
 /// <summary>Any event (<c>MsgType</c> <c>event</c>); other fields through <see cref="GetField(string)"/>.</summary>
@@ -164,14 +136,13 @@ public readonly struct WeChatEvent
     public string Event { get; init; }
 
     /// <summary>
-    /// Any other top-level field by its wire name (ordinal): text decoded, numbers as text, nested markup raw.
-    /// <see langword="null"/> when absent. Reads the payload, which is valid while the handler runs.
+    /// Any field by path (ordinal wire names): <c>a</c>, <c>a.b</c>, <c>a[2].b</c> (XML: the third repeated element
+    /// <c>a</c>; JSON: the array index, a single object being index 0). The decoded text of a scalar (numbers as
+    /// their text); <see langword="null"/> when absent or not a scalar. Reads the payload, which is valid while the
+    /// handler runs.
     /// </summary>
-    public string? GetField(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return WeChatPayload.GetField(_data, _format, name);
-    }
+    /// <exception cref="ArgumentException"><paramref name="path"/> is not of that form.</exception>
+    public string? GetField(string path) => WeChatPayload.GetField(_data, _format, path);
 
     /// <summary>Binds the event from a scanned payload.</summary>
     public static WeChatEvent FromPayload(in WeChatPayload payload) => FromPayload(payload, payload.GetString(WeChatField.Event));
@@ -212,14 +183,13 @@ public readonly struct WeChatMessage
     public string MsgType { get; init; }
 
     /// <summary>
-    /// Any other top-level field by its wire name (ordinal): text decoded, numbers as text, nested markup raw.
-    /// <see langword="null"/> when absent. Reads the payload, which is valid while the handler runs.
+    /// Any field by path (ordinal wire names): <c>a</c>, <c>a.b</c>, <c>a[2].b</c> (XML: the third repeated element
+    /// <c>a</c>; JSON: the array index, a single object being index 0). The decoded text of a scalar (numbers as
+    /// their text); <see langword="null"/> when absent or not a scalar. Reads the payload, which is valid while the
+    /// handler runs.
     /// </summary>
-    public string? GetField(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return WeChatPayload.GetField(_data, _format, name);
-    }
+    /// <exception cref="ArgumentException"><paramref name="path"/> is not of that form.</exception>
+    public string? GetField(string path) => WeChatPayload.GetField(_data, _format, path);
 
     /// <summary>Binds the message from a scanned payload.</summary>
     public static WeChatMessage FromPayload(in WeChatPayload payload) => FromPayload(payload, KnownMsgType(payload));

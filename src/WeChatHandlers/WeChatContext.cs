@@ -20,12 +20,9 @@ public readonly struct WeChatContext
     /// <summary>The plaintext payload bytes. Valid while the handler runs; copy them to keep them.</summary>
     public ReadOnlyMemory<byte> Payload { get; init; }
 
-    /// <summary>Any top-level field of the payload by name; see <see cref="WeChatPayload.GetField(string)"/>.</summary>
-    public string? GetField(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return WeChatPayload.GetField(Payload, Format, name);
-    }
+    /// <summary>Any field of the payload by path (<c>a</c>, <c>a.b</c>, <c>a[2].b</c>); see <see cref="WeChatPayload.GetField(string)"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is not of that form.</exception>
+    public string? GetField(string path) => WeChatPayload.GetField(Payload, Format, path);
 
     /// <summary>A context for a plaintext payload.</summary>
     public static WeChatContext For(in WeChatPayload payload, string? appId = null, bool isEncrypted = false) => new()

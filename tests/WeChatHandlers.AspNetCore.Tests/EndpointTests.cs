@@ -236,7 +236,7 @@ public class SafeModeTests
         await using var app = await TestApp.StartAsync();
         var response = await app.PostEncryptedAsync(json ? TestApp.TextJson("transfer") : TestApp.TextXml("transfer"), json);
         var body = await response.Content.ReadAsByteArrayAsync();
-        var envelope = WeChatPayload.Parse(body);
+        var envelope = WeChatPayload.ParseEnvelope(body);
         Assert.Equal(json ? WeChatFormat.Json : WeChatFormat.Xml, envelope.Format);
         string encrypt = envelope.GetString(WeChatField.Encrypt);
         string? timeStamp = envelope.GetField("TimeStamp"), nonce = envelope.GetField("Nonce"), signature = envelope.GetField("MsgSignature");

@@ -418,3 +418,37 @@ public class LeaseTests
         Assert.Equal(1, app.Probe.Count("Slow.start"));
     }
 }
+
+public class TypedPayloadEndpointTests
+{
+    private static string MediaCheck(string version, string traceId = "trace-1") =>
+        $$"""{"ToUserName":"gh_97417a04a28d","FromUserName":"o9AgO5Kd5ggOC-bXrbNODIiE3bGY","CreateTime":1714037059,"MsgType":"event","Event":"wxa_media_check","appid":"wx1","trace_id":"{{traceId}}","version":{{version}},"result":{"suggest":"risky","label":"20001"},"detail":[{"strategy":"content_model","errcode":0,"suggest":"risky","label":20001,"prob":90}]}""";
+
+    [Fact]
+    public async Task A_typed_event_binds_its_nested_fields_over_http()
+    {
+        await using var app = await TestApp.StartAsync();
+        var response = await app.PostPlainAsync(MediaCheck("2"), contentType: "application/json");
+        Assert.Equal("success", await response.Content.ReadAsStringAsync());
+        Assert.Equal(("MediaCheck", "trace-1|2|risky|1"), Assert.Single(app.Probe.Calls));
+    }
+
+    [Theory]
+    [InlineData("\"two\"")]
+    [InlineData("2.5")]
+    public async Task A_value_the_handlers_type_cannot_hold_is_a_400_and_no_handler_runs(string version)
+    {
+        await using var app = await TestApp.StartAsync();
+        using var rejected = app.Counter("wechat.requests.rejected");
+        var response = await app.PostPlainAsync(MediaCheck(version, "trace-bad"), contentType: "application/json");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("malformed_payload", await response.Content.ReadAsStringAsync());
+        Assert.Empty(app.Probe.Calls);
+        Assert.Equal(1, rejected.GetMeasurementSnapshot().Where(m => (string?)m.Tags["reason"] == "malformed_payload").Sum(m => m.Value));
+
+        // Nothing ran, so nothing is remembered: WeChat's retry is refused the same way, never acknowledged.
+        var retry = await app.PostPlainAsync(MediaCheck(version, "trace-bad"), contentType: "application/json");
+        Assert.Equal(HttpStatusCode.BadRequest, retry.StatusCode);
+        Assert.Empty(app.Probe.Calls);
+    }
+}

@@ -87,6 +87,9 @@ public sealed class TestHandlers(Probe probe)
     [OnEvent("debug_demo")]
     public void Debug(WeChatEvent e) => probe.Record("Debug", e.GetField("debug_str"));
 
+    [OnEvent("wxa_media_check")]
+    public void MediaCheck(WxaMediaCheckEvent e) => probe.Record("MediaCheck", $"{e.TraceId}|{e.Version}|{e.Result?.Suggest}|{e.Detail.Count}");
+
     [OnEvent("user_enter_tempsession")]
     public void Enter(UserEnterTempSessionEvent e) => probe.Record("Enter", e.SessionFrom);
 

@@ -22,6 +22,18 @@ public sealed class CacheabilityTests
 
             [OnEvent("user_enter_tempsession")]
             public static void Enter(WeChatEvent e) { }
+
+            [OnMessage("order")]
+            public static void Ordered(Order o) { }
+        }
+
+        [WeChatPayload]
+        public sealed partial class Order
+        {
+            [WeChatField("order_id")]
+            public string Id { get; init; } = "";
+
+            public int Count { get; init; }
         }
         """;
 
@@ -85,6 +97,48 @@ public sealed class CacheabilityTests
         Assert.Contains(IncrementalStepRunReason.Modified, outputs);
         Assert.Contains(IncrementalStepRunReason.Cached, outputs);
         Assert.Contains("kf_create_session", result.GeneratedSources.Single(s => s.HintName == Emitter.DispatcherHintName).SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Editing_a_payload_member_regenerates_its_binder_only()
+    {
+        var compilation = TestCompilation.Create(Handlers);
+        var driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+
+        string edited = Handlers.Replace("public int Count { get; init; }", "public long Count { get; init; }", StringComparison.Ordinal);
+        var result = driver.RunGenerators(ReplaceOnlyTree(compilation, edited)).GetRunResult().Results.Single();
+
+        Assert.Equal([IncrementalStepRunReason.Modified], StepReasons(result, TrackingNames.Payloads));
+        AssertSteps(result, [TrackingNames.DispatchTable, TrackingNames.ServiceRegistrations], IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        var outputs = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+        Assert.Equal(1, outputs.Count(r => r == IncrementalStepRunReason.Modified));
+        Assert.Contains("ReadInt64()", result.GeneratedSources.Single(s => s.HintName == "App.Order.WeChatPayload.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Renaming_a_wire_name_regenerates_the_binder()
+    {
+        var compilation = TestCompilation.Create(Handlers);
+        var driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+
+        var result = driver.RunGenerators(ReplaceOnlyTree(compilation, Handlers.Replace("\"order_id\"", "\"orderId\"", StringComparison.Ordinal))).GetRunResult().Results.Single();
+
+        Assert.Equal([IncrementalStepRunReason.Modified], StepReasons(result, TrackingNames.Payloads));
+        Assert.Contains("\"orderId\"u8", result.GeneratedSources.Single(s => s.HintName == "App.Order.WeChatPayload.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Moving_a_payload_type_and_adding_a_method_to_it_keeps_the_model_equal()
+    {
+        var compilation = TestCompilation.Create(Handlers);
+        var driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+
+        string moved = Handlers.Replace("[WeChatPayload]", "// Moved down.\n\n[WeChatPayload]", StringComparison.Ordinal)
+            .Replace("public int Count { get; init; }", "public int Count { get; init; }\n\n    public override string ToString() => Id;", StringComparison.Ordinal);
+        var result = driver.RunGenerators(ReplaceOnlyTree(compilation, moved)).GetRunResult().Results.Single();
+
+        Assert.Equal([IncrementalStepRunReason.Unchanged], StepReasons(result, TrackingNames.Payloads));
+        AssertOutputs(result, IncrementalStepRunReason.Cached);
     }
 
     [Fact]

@@ -39,6 +39,7 @@ internal sealed class HandlerRun
     private int _answer;
     private int _renewing;
     private TaskCompletionSource? _deadlineAnswered;
+    private bool _malformed;
 
     public HandlerRun(RunContext context, InboundMessage message, WeChatRoute route, string key, string msgType, long owner)
     {
@@ -89,6 +90,13 @@ internal sealed class HandlerRun
 
         if (outcome is not { } result)
         {
+            if (_malformed)
+            {
+                // The handler's type could not be bound from this push: a 400, as for any malformed push.
+                await _context.Replies.WriteRefusalAsync(http, Refusals.Get(RefusalReason.MalformedPayload)).ConfigureAwait(false);
+                return;
+            }
+
             if (_context.Options.ReturnServerErrorOnHandlerFailure)
             {
                 ReplyWriter.WriteStatus(http, StatusCodes.Status500InternalServerError);
@@ -120,7 +128,10 @@ internal sealed class HandlerRun
 
     private async Task RunDetachedAsync() => await RunAsync().ConfigureAwait(false);
 
-    /// <summary>Runs the handler; returns null when it failed (logged, counted, lease released so a retry runs again).</summary>
+    /// <summary>
+    /// Runs the handler; returns null when it failed or its message could not be bound (logged, counted, lease released so
+    /// a retry runs again).
+    /// </summary>
     private async ValueTask<WeChatDispatchResult?> RunAsync()
     {
         var c = _context;
@@ -157,6 +168,19 @@ internal sealed class HandlerRun
             _completing = true;
             await c.Dedupe.CompleteAsync(_key, _owner, succeeded: true).ConfigureAwait(false);
             return result;
+        }
+        catch (WeChatPayloadException ex)
+        {
+            // The generated binder refused the push (a missing required member, a value that does not convert) before
+            // the handler ran: a refusal, counted and logged as one, and the lease released (nothing ran).
+            _malformed = true;
+            var refusal = Refusals.Get(RefusalReason.MalformedPayload);
+            c.Metrics.Rejected(refusal.Tag);
+            Log.Rejected(c.Logger, refusal);
+            Log.RejectedCause(c.Logger, refusal, ex.Message);
+            _completing = true;
+            await c.Dedupe.CompleteAsync(_key, _owner, succeeded: false).ConfigureAwait(false);
+            return null;
         }
         catch (Exception ex)
         {

@@ -119,7 +119,8 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
         WeChatPayload outer;
         try
         {
-            outer = WeChatPayload.Parse(message.Body.Memory);
+            // A safe-mode body is an envelope (ToUserName and Encrypt): the message's own headers are inside it.
+            outer = encrypted ? WeChatPayload.ParseEnvelope(message.Body.Memory) : WeChatPayload.Parse(message.Body.Memory);
         }
         catch (WeChatPayloadException ex)
         {

@@ -73,7 +73,7 @@ internal static class JsonPayloadReader
     }
 
     /// <summary>A strict, allocation-free JSON tokenizer over one buffer.</summary>
-    private ref struct Scanner(ReadOnlySpan<byte> json, int start)
+    internal ref struct Scanner(ReadOnlySpan<byte> json, int start)
     {
         private const int MaxDepth = 64;
 
@@ -84,7 +84,13 @@ internal static class JsonPayloadReader
         private readonly ReadOnlySpan<byte> _json = json;
         private int _pos = start;
 
-        public readonly int Position => _pos;
+        public int Position
+        {
+            readonly get => _pos;
+            set => _pos = value;
+        }
+
+        public readonly byte Current => _json[_pos];
 
         public readonly bool AtEnd => _pos >= _json.Length;
 

@@ -17,11 +17,17 @@ public readonly struct WeChatPayload
     private readonly long _createTime;
     private readonly long _msgId;
 
-    private WeChatPayload(ReadOnlyMemory<byte> data, WeChatFormat format, in FieldTable fields)
+    // The root's extent: XML, the content of <xml>; JSON, from the opening brace to the end.
+    private readonly int _rootStart;
+    private readonly int _rootEnd;
+
+    private WeChatPayload(ReadOnlyMemory<byte> data, WeChatFormat format, in FieldTable fields, int rootStart, int rootEnd)
     {
         Data = data;
         Format = format;
         _fields = fields;
+        _rootStart = rootStart;
+        _rootEnd = rootEnd;
         var span = data.Span;
         _createTime = ParseInteger(span, fields[(int)WeChatField.CreateTime], WeChatField.CreateTime);
         _msgId = ParseInteger(span, fields[(int)WeChatField.MsgId], WeChatField.MsgId);
@@ -34,36 +40,68 @@ public readonly struct WeChatPayload
     public WeChatFormat Format { get; }
 
     /// <summary>
-    /// Scans <paramref name="utf8"/> (XML or JSON, sniffed from the first non-whitespace byte after an optional BOM).
+    /// Scans one push (XML or JSON, sniffed from the first non-whitespace byte after an optional BOM). A push must
+    /// carry ToUserName, FromUserName, CreateTime and MsgType, and Event when MsgType is <c>event</c>.
     /// </summary>
-    /// <exception cref="WeChatPayloadException">The payload is malformed; the message says what and where.</exception>
+    /// <exception cref="WeChatPayloadException">The payload is malformed or lacks a header; the message says what and where.</exception>
     public static WeChatPayload Parse(ReadOnlyMemory<byte> utf8)
     {
+        var payload = Scan(utf8, out int start);
+        payload.RequireMessageHeaders(start);
+        return payload;
+    }
+
+    /// <summary>
+    /// Scans a safe-mode or compatibility-mode envelope, or an encrypted reply envelope: the same well-formedness
+    /// rules as <see cref="Parse(ReadOnlyMemory{byte})"/>, without the message headers (an envelope carries
+    /// ToUserName and Encrypt; the message inside is checked when its plaintext is parsed).
+    /// </summary>
+    /// <exception cref="WeChatPayloadException">The payload is malformed; the message says what and where.</exception>
+    public static WeChatPayload ParseEnvelope(ReadOnlyMemory<byte> utf8) => Scan(utf8, out _);
+
+    private void RequireMessageHeaders(int start)
+    {
+        var missing = !Contains(WeChatField.ToUserName) ? "ToUserName"
+            : !Contains(WeChatField.FromUserName) ? "FromUserName"
+            : !Contains(WeChatField.CreateTime) ? "CreateTime"
+            : !Contains(WeChatField.MsgType) ? "MsgType"
+            : !Contains(WeChatField.Event) && ValueEquals(WeChatField.MsgType, "event"u8) ? "Event"
+            : null;
+        if (missing is not null)
+        {
+            throw new WeChatPayloadException($"The push has no {missing}", start);
+        }
+    }
+
+    private static WeChatPayload Scan(ReadOnlyMemory<byte> utf8, out int start)
+    {
         var span = utf8.Span;
-        var format = DetectFormat(span, out int start);
+        var format = DetectFormat(span, out start);
+        int documentStart = span.StartsWith("\uFEFF"u8) ? 3 : 0;
         if (!System.Text.Unicode.Utf8.IsValid(span))
         {
             throw new WeChatPayloadException("The payload is not valid UTF-8", InvalidUtf8Offset(span));
         }
 
         var table = default(FieldTable);
+        int rootStart = start, rootEnd = span.Length;
         if (format == WeChatFormat.Xml)
         {
-            XmlPayloadReader.Scan(span, start, ref table);
+            XmlPayloadReader.Scan(span, start, documentStart, ref table, out rootStart, out rootEnd);
         }
         else
         {
             JsonPayloadReader.Scan(span, start, ref table);
         }
 
-        return new WeChatPayload(utf8, format, table);
+        return new WeChatPayload(utf8, format, table, rootStart, rootEnd);
     }
 
     /// <summary>Sniffs the format: <c>&lt;</c> means XML, <c>{</c> means JSON, after an optional UTF-8 BOM and whitespace.</summary>
     /// <exception cref="WeChatPayloadException">The payload is empty or starts with anything else.</exception>
     public static WeChatFormat DetectFormat(ReadOnlySpan<byte> utf8) => DetectFormat(utf8, out _);
 
-    private static WeChatFormat DetectFormat(ReadOnlySpan<byte> utf8, out int start)
+    internal static WeChatFormat DetectFormat(ReadOnlySpan<byte> utf8, out int start)
     {
         int i = utf8.StartsWith("\uFEFF"u8) ? 3 : 0;
         while (i < utf8.Length && IsWhitespace(utf8[i]))
@@ -230,7 +268,7 @@ public readonly struct WeChatPayload
         return TryParseDigits(TrimWhitespace(text), out value);
     }
 
-    private static bool TryParseDigits(ReadOnlySpan<byte> text, out long value)
+    internal static bool TryParseDigits(ReadOnlySpan<byte> text, out long value)
     {
         value = 0;
         bool negative = !text.IsEmpty && text[0] == (byte)'-';
@@ -267,49 +305,31 @@ public readonly struct WeChatPayload
     }
 
     /// <summary>
-    /// Any top-level field by name (ordinal): text values decoded, numbers as their text, nested XML elements or
-    /// JSON objects and arrays as their raw markup. <see langword="null"/> when absent.
+    /// Any field by path: <c>a</c> (a top-level field), <c>a.b</c> (a field inside the object or element <c>a</c>),
+    /// <c>a[2].b</c> (inside the third <c>a</c>: in XML the third repeated element, in JSON the array index, a single
+    /// object being index 0). Names are ordinal. Returns the decoded text of a scalar (numbers and booleans as their
+    /// text); <see langword="null"/> when the path is absent or names an object, element with children or array.
     /// </summary>
-    public string? GetField(string name)
+    /// <exception cref="ArgumentException">The path is not of that form.</exception>
+    public string? GetField(string path)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        return GetField(Data, Format, name);
+        ArgumentNullException.ThrowIfNull(path);
+        return RootNode().Find(path);
     }
 
-    internal static string? GetField(ReadOnlyMemory<byte> data, WeChatFormat format, string name)
+    internal static string? GetField(ReadOnlyMemory<byte> data, WeChatFormat format, string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         if (data.IsEmpty)
         {
             return null;
         }
 
-        int max = Encoding.UTF8.GetMaxByteCount(name.Length);
-        byte[]? rented = null;
-        Span<byte> nameUtf8 = max <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(max));
-        try
-        {
-            int n = Encoding.UTF8.GetBytes(name, nameUtf8);
-            var span = data.Span;
-            DetectFormat(span, out int start);
-            var found = format == WeChatFormat.Xml
-                ? XmlPayloadReader.Find(span, start, nameUtf8[..n])
-                : JsonPayloadReader.Find(span, start, nameUtf8[..n]);
-            if (found.Kind == SlotKind.Absent)
-            {
-                return null;
-            }
-
-            var raw = span.Slice(found.Start, found.Length);
-            return found.Kind == SlotKind.Raw ? Utf8ToString(raw) : DecodeToString(raw, found.Kind);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        return WeChatNode.Root(data.Span, format).Find(path);
     }
+
+    /// <summary>The root object (JSON) or the <c>&lt;xml&gt;</c> element (XML) as a node, without the field table.</summary>
+    internal WeChatNode RootNode() => WeChatNode.Root(Data.Span, Format, _rootStart, _rootEnd);
 
     internal FieldSlot GetSlot(WeChatField field) => _fields[(int)field];
 
@@ -337,9 +357,9 @@ public readonly struct WeChatPayload
         return text[s..e];
     }
 
-    private static string Utf8ToString(ReadOnlySpan<byte> raw) => raw.IsEmpty ? string.Empty : Encoding.UTF8.GetString(raw);
+    internal static string Utf8ToString(ReadOnlySpan<byte> raw) => raw.IsEmpty ? string.Empty : Encoding.UTF8.GetString(raw);
 
-    private static string DecodeToString(ReadOnlySpan<byte> raw, SlotKind kind)
+    internal static string DecodeToString(ReadOnlySpan<byte> raw, SlotKind kind)
     {
         // Decoding never lengthens a value: every entity, reference or escape is at least as long as its UTF-8 result.
         byte[]? rented = null;
@@ -358,7 +378,7 @@ public readonly struct WeChatPayload
         }
     }
 
-    private static int Decode(ReadOnlySpan<byte> raw, SlotKind kind, Span<byte> destination, out bool complete) =>
+    internal static int Decode(ReadOnlySpan<byte> raw, SlotKind kind, Span<byte> destination, out bool complete) =>
         kind == SlotKind.XmlEncoded
             ? XmlPayloadReader.Decode(raw, destination, out complete)
             : JsonPayloadReader.Unescape(raw, destination, out complete);

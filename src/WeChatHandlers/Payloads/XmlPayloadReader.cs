@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace WeChatHandlers.Payloads;
@@ -26,10 +27,31 @@ internal static class XmlPayloadReader
         2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
     ];
 
-    public static void Scan(ReadOnlySpan<byte> xml, int start, ref FieldTable table)
+    // XML 1.0's Char production within the C0 range: tab, LF and CR only. Everything else is refused anywhere in
+    // the document (text, CDATA, attribute values, names, comments), found in one vectorized pass.
+    private static readonly SearchValues<byte> s_forbiddenControls = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Where(b => b is not (0x09 or 0x0A or 0x0D)).Select(b => (byte)b)]);
+
+    // What ends a run of character data: markup, a reference, a CR to normalise, and '>' (which may close a "]]>").
+    private static readonly SearchValues<byte> s_textSpecials = SearchValues.Create("<&\r>"u8);
+
+    /// <param name="xml">The whole payload.</param>
+    /// <param name="start">The first '&lt;'.</param>
+    /// <param name="documentStart">Where the document begins (after a BOM): an XML declaration may stand only there.</param>
+    /// <param name="table">The field table to fill.</param>
+    /// <param name="contentStart">Where the root's content starts.</param>
+    /// <param name="contentEnd">Where the root's content ends (its end tag).</param>
+    public static void Scan(ReadOnlySpan<byte> xml, int start, int documentStart, ref FieldTable table, out int contentStart, out int contentEnd)
     {
-        var scanner = new Scanner(xml, start);
+        int control = xml.IndexOfAny(s_forbiddenControls);
+        if (control >= 0)
+        {
+            throw new WeChatPayloadException($"Control character U+{xml[control]:X4} is not allowed in XML", control);
+        }
+
+        var scanner = new Scanner(xml, start, documentStart);
         scanner.ReadProlog();
+        contentStart = scanner.Position;
         while (scanner.TryReadField(out int nameStart, out int nameLength, out var slot, out bool hasChildren))
         {
             int index = FieldNames.Match(xml.Slice(nameStart, nameLength));
@@ -51,13 +73,14 @@ internal static class XmlPayloadReader
             table[index] = slot;
         }
 
+        contentEnd = Math.Max(contentStart, scanner.RootEnd);
         scanner.ReadEpilog();
     }
 
     /// <summary>Finds a top-level element by name in an already validated document, from <paramref name="start"/> (its first '&lt;').</summary>
     public static FieldSlot Find(ReadOnlySpan<byte> xml, int start, ReadOnlySpan<byte> name)
     {
-        var scanner = new Scanner(xml, start);
+        var scanner = new Scanner(xml, start, start);
         scanner.ReadProlog();
         while (scanner.TryReadField(out int nameStart, out int nameLength, out var slot, out _))
         {
@@ -68,6 +91,32 @@ internal static class XmlPayloadReader
         }
 
         return default;
+    }
+
+    /// <summary>
+    /// Walks the child elements of validated content: <paramref name="xml"/> ends where the content ends, and
+    /// <paramref name="position"/> moves past each child read. Text, CDATA, comments and processing instructions
+    /// between children are skipped. The root's children are read with <see cref="OpenRoot"/> first.
+    /// </summary>
+    public static bool TryReadChild(ReadOnlySpan<byte> xml, ref int position, out int nameStart, out int nameLength, out FieldSlot slot, out bool hasChildren)
+    {
+        var scanner = new Scanner(xml, position, position);
+        bool found = scanner.TryReadChild(out nameStart, out nameLength, out slot, out hasChildren);
+        position = scanner.Position;
+        return found;
+    }
+
+    /// <summary>In a validated document, the extent of the root element's content (empty for <c>&lt;xml/&gt;</c>).</summary>
+    public static void OpenRoot(ReadOnlySpan<byte> xml, int start, out int contentStart, out int contentEnd)
+    {
+        var scanner = new Scanner(xml, start, start);
+        scanner.ReadProlog();
+        contentStart = scanner.Position;
+        while (scanner.TryReadField(out _, out _, out _, out _))
+        {
+        }
+
+        contentEnd = Math.Max(contentStart, scanner.RootEnd);
     }
 
     /// <summary>
@@ -110,7 +159,7 @@ internal static class XmlPayloadReader
                     }
                     else if (rest.StartsWith("<!--"u8))
                     {
-                        i += rest.IndexOf("-->"u8) + 3;
+                        i += 4 + rest[4..].IndexOf("-->"u8) + 3;
                     }
                     else
                     {
@@ -268,16 +317,23 @@ internal static class XmlPayloadReader
         }
     }
 
-    private ref struct Scanner(ReadOnlySpan<byte> xml, int start)
+    private ref struct Scanner(ReadOnlySpan<byte> xml, int start, int documentStart)
     {
         private readonly ReadOnlySpan<byte> _xml = xml;
+        private readonly int _documentStart = documentStart;
         private int _pos = start;
         private bool _rootClosed;
+        private int _rootEnd;
 
         public void ReadProlog()
         {
-            if (Rest.StartsWith("<?xml"u8) && Rest.Length > 5 && (WeChatPayload.IsWhitespace(Rest[5]) || Rest[5] == (byte)'?'))
+            if (IsXmlDeclaration(Rest))
             {
+                if (_pos != _documentStart)
+                {
+                    throw Error("The XML declaration must stand at the very start of the document");
+                }
+
                 SkipPast("?>"u8, "Unterminated XML declaration");
             }
 
@@ -346,6 +402,7 @@ internal static class XmlPayloadReader
                     SkipWhitespace();
                     Expect((byte)'>', "Expected '>' to close </xml>");
                     _rootClosed = true;
+                    _rootEnd = at;
                     break;
                 }
 
@@ -389,6 +446,59 @@ internal static class XmlPayloadReader
 
         private readonly ReadOnlySpan<byte> Rest => _xml[_pos..];
 
+        public readonly int Position => _pos;
+
+        public readonly int RootEnd => _rootEnd;
+
+        /// <summary>The next child element of already validated content that ends where the span ends.</summary>
+        public bool TryReadChild(out int nameStart, out int nameLength, out FieldSlot slot, out bool hasChildren)
+        {
+            while (true)
+            {
+                int next = Rest.IndexOf((byte)'<');
+                if (next < 0)
+                {
+                    _pos = _xml.Length;
+                    break;
+                }
+
+                _pos += next;
+                if (_pos + 1 < _xml.Length && IsNameStart(_xml[_pos + 1]))
+                {
+                    _pos++;
+                    nameStart = _pos;
+                    nameLength = ReadName().Length;
+                    if (ReadAttributes())
+                    {
+                        slot = new FieldSlot(_pos, 0, SlotKind.Raw);
+                        hasChildren = false;
+                        return true;
+                    }
+
+                    slot = ReadContent(_xml.Slice(nameStart, nameLength), out hasChildren);
+                    return true;
+                }
+
+                if (Rest.StartsWith("<![CDATA["u8))
+                {
+                    SkipPast("]]>"u8, "Unclosed CDATA section");
+                }
+                else if (!TrySkipMisc())
+                {
+                    // Validated content ends at the span's end; an end tag here means the content is over.
+                    break;
+                }
+            }
+
+            nameStart = nameLength = 0;
+            slot = default;
+            hasChildren = false;
+            return false;
+        }
+
+        private static bool IsXmlDeclaration(ReadOnlySpan<byte> rest) =>
+            rest.StartsWith("<?xml"u8) && rest.Length > 5 && (WeChatPayload.IsWhitespace(rest[5]) || rest[5] == (byte)'?');
+
         private readonly bool AtEnd => _pos >= _xml.Length;
 
         private FieldSlot ReadContent(ReadOnlySpan<byte> elementName, out bool hasChildren)
@@ -424,9 +534,10 @@ internal static class XmlPayloadReader
             }
             else
             {
-                int lt = rest.IndexOfAny((byte)'<', (byte)'&', (byte)'\r');
+                int lt = rest.IndexOfAny(s_textSpecials);
                 if (lt < 0 || rest[lt] != (byte)'<')
                 {
+                    // References, CRs and '>' (a possible "]]>") take the general scanner.
                     slot = default;
                     return false;
                 }
@@ -493,7 +604,7 @@ internal static class XmlPayloadReader
             hasChildren = false;
             while (true)
             {
-                int next = Rest.IndexOfAny((byte)'<', (byte)'&', (byte)'\r');
+                int next = Rest.IndexOfAny(s_textSpecials);
                 if (next < 0)
                 {
                     throw new WeChatPayloadException($"Unclosed element <{Encoding.UTF8.GetString(elementName)}>", contentStart);
@@ -502,6 +613,19 @@ internal static class XmlPayloadReader
                 otherText |= next > 0;
                 _pos += next;
                 byte c = _xml[_pos];
+                if (c == (byte)'>')
+                {
+                    // Character data may hold '>' but not "]]>" (XML 1.0, production CharData).
+                    if (_pos - 2 >= contentStart && _xml[_pos - 1] == (byte)']' && _xml[_pos - 2] == (byte)']')
+                    {
+                        throw new WeChatPayloadException("\"]]>\" is not allowed in character data", _pos - 2);
+                    }
+
+                    otherText = true;
+                    _pos++;
+                    continue;
+                }
+
                 if (c == (byte)'\r')
                 {
                     encoded = otherText = true;
@@ -603,12 +727,45 @@ internal static class XmlPayloadReader
             var rest = Rest;
             if (rest.StartsWith("<!--"u8))
             {
-                SkipPast("-->"u8, "Unclosed comment");
+                // XML 1.0: a comment holds no "--" and ends with "-->", so "<!-->" and "<!--->" are not comments.
+                int dashes = rest[4..].IndexOf("--"u8);
+                if (dashes < 0)
+                {
+                    _pos = _xml.Length;
+                    throw Error("Unclosed comment");
+                }
+
+                if (4 + dashes + 2 >= rest.Length || rest[4 + dashes + 2] != (byte)'>')
+                {
+                    _pos += 4 + dashes;
+                    throw Error("\"--\" is not allowed inside a comment");
+                }
+
+                _pos += 4 + dashes + 3;
                 return true;
             }
 
             if (rest.StartsWith("<?"u8))
             {
+                if (IsXmlDeclaration(rest))
+                {
+                    throw Error("The XML declaration must stand at the very start of the document");
+                }
+
+                // XML 1.0: a processing instruction starts with a target name, and names matching [Xx][Mm][Ll] are reserved.
+                int at = _pos;
+                _pos += 2;
+                var target = ReadName();
+                if (target.Length == 3 && (target[0] | 0x20) == 'x' && (target[1] | 0x20) == 'm' && (target[2] | 0x20) == 'l')
+                {
+                    throw new WeChatPayloadException("A processing instruction may not be named 'xml'", at);
+                }
+
+                if (!Rest.StartsWith("?>"u8) && !(!AtEnd && WeChatPayload.IsWhitespace(_xml[_pos])))
+                {
+                    throw Error("Expected whitespace or '?>' after a processing instruction's target");
+                }
+
                 SkipPast("?>"u8, "Unclosed processing instruction");
                 return true;
             }
@@ -629,9 +786,25 @@ internal static class XmlPayloadReader
         /// <summary>Reads attributes up to the end of a start tag. Returns whether the tag was self-closing.</summary>
         private bool ReadAttributes()
         {
+            // The common case, a tag without attributes, needs no attribute bookkeeping.
+            bool spaced = SkipWhitespace();
+            if (!AtEnd && _xml[_pos] == (byte)'>')
+            {
+                _pos++;
+                return false;
+            }
+
+            return ReadAttributeList(spaced);
+        }
+
+        private bool ReadAttributeList(bool spaced)
+        {
+            const int MaxAttributes = 32;
+            Span<int> nameStarts = stackalloc int[MaxAttributes];
+            Span<int> nameLengths = stackalloc int[MaxAttributes];
+            int count = 0;
             while (true)
             {
-                bool spaced = SkipWhitespace();
                 if (AtEnd)
                 {
                     throw Error("Unterminated start tag");
@@ -654,7 +827,24 @@ internal static class XmlPayloadReader
                     throw Error("Expected whitespace, '>' or '/>' in a start tag");
                 }
 
-                ReadName();
+                int nameStart = _pos;
+                var name = ReadName();
+                for (int k = 0; k < count; k++)
+                {
+                    if (_xml.Slice(nameStarts[k], nameLengths[k]).SequenceEqual(name))
+                    {
+                        throw new WeChatPayloadException($"Attribute '{Encoding.UTF8.GetString(name)}' appears twice in one start tag", nameStart);
+                    }
+                }
+
+                if (count == MaxAttributes)
+                {
+                    throw new WeChatPayloadException($"More than {MaxAttributes} attributes in one start tag", nameStart);
+                }
+
+                nameStarts[count] = nameStart;
+                nameLengths[count] = name.Length;
+                count++;
                 SkipWhitespace();
                 Expect((byte)'=', "Expected '=' after an attribute name");
                 SkipWhitespace();
@@ -683,6 +873,7 @@ internal static class XmlPayloadReader
                 }
 
                 _pos += end + 1;
+                spaced = SkipWhitespace();
             }
 
             static int NextIndex(ReadOnlySpan<byte> value, int from)

@@ -155,7 +155,7 @@ public sealed class WeChatCrypto : IDisposable
     /// <param name="timestamp">The <c>timestamp</c> query parameter.</param>
     /// <param name="nonce">The <c>nonce</c> query parameter.</param>
     /// <param name="msgSignature">The <c>msg_signature</c> query parameter.</param>
-    /// <param name="envelope">The request body, scanned by <see cref="WeChatPayload.Parse(ReadOnlyMemory{byte})"/>.</param>
+    /// <param name="envelope">The request body, scanned by <see cref="WeChatPayload.ParseEnvelope(ReadOnlyMemory{byte})"/>.</param>
     /// <returns>The plaintext message; dispose it when done.</returns>
     /// <exception cref="WeChatCryptoException">No Encrypt field, a wrong signature, or any decryption failure.</exception>
     public DecryptedMessage VerifyAndDecrypt(ReadOnlySpan<char> timestamp, ReadOnlySpan<char> nonce, ReadOnlySpan<char> msgSignature, in WeChatPayload envelope)
@@ -205,7 +205,7 @@ public sealed class WeChatCrypto : IDisposable
         WeChatPayload envelope;
         try
         {
-            envelope = WeChatPayload.Parse(envelopeUtf8);
+            envelope = WeChatPayload.ParseEnvelope(envelopeUtf8);
         }
         catch (WeChatPayloadException e)
         {

@@ -131,32 +131,32 @@ namespace WeChatHandlers.Generated
                 case 0:
                 {
                     global::Support.SupportHandlers handler = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.SupportHandlers>(services);
-                    return Completed("SupportHandlers.Help", handler.Help(global::WeChatHandlers.TextMessage.FromPayload(in payload), cancellationToken));
+                    return Completed("SupportHandlers.Help", handler.Help(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload), cancellationToken));
                 }
                 case 1:
                 {
                     global::Support.SupportHandlers handler = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.SupportHandlers>(services);
-                    return Completed("SupportHandlers.Order", handler.Order(global::WeChatHandlers.TextMessage.FromPayload(in payload), global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.IOrderService>(services), cancellationToken));
+                    return Completed("SupportHandlers.Order", handler.Order(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload), global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.IOrderService>(services), cancellationToken));
                 }
                 case 2:
                 {
                     global::Support.SupportHandlers handler = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.SupportHandlers>(services);
-                    return Completed("SupportHandlers.Code", handler.Code(global::WeChatHandlers.TextMessage.FromPayload(in payload, route.Text ?? payload.GetString(global::WeChatHandlers.Payloads.WeChatField.Content))));
+                    return Completed("SupportHandlers.Code", handler.Code(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload)));
                 }
                 case 3:
                 {
                     global::Support.SupportHandlers handler = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.SupportHandlers>(services);
-                    return Completed("SupportHandlers.Human", handler.Human(global::WeChatHandlers.TextMessage.FromPayload(in payload)));
+                    return Completed("SupportHandlers.Human", handler.Human(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload)));
                 }
                 case 4:
                 {
                     global::Support.SupportHandlers handler = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.SupportHandlers>(services);
-                    handler.Image(global::WeChatHandlers.ImageMessage.FromPayload(in payload));
+                    handler.Image(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.ImageMessage>(in payload));
                     return Completed("SupportHandlers.Image");
                 }
                 case 5:
                 {
-                    global::Support.PlatformHandlers.Card(global::WeChatHandlers.MiniProgramPageMessage.FromPayload(in payload));
+                    global::Support.PlatformHandlers.Card(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.MiniProgramPageMessage>(in payload));
                     return Completed("PlatformHandlers.Card");
                 }
                 case 6:
@@ -166,7 +166,7 @@ namespace WeChatHandlers.Generated
                 case 7:
                 {
                     global::Support.SupportHandlers handler = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.SupportHandlers>(services);
-                    return Completed("SupportHandlers.Welcome", handler.Welcome(global::WeChatHandlers.UserEnterTempSessionEvent.FromPayload(in payload), cancellationToken));
+                    return Completed("SupportHandlers.Welcome", handler.Welcome(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.UserEnterTempSessionEvent>(in payload), cancellationToken));
                 }
                 case 8:
                 {

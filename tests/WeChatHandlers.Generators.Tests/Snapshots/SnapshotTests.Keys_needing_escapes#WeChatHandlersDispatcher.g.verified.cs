@@ -95,32 +95,32 @@ namespace WeChatHandlers.Generated
             {
                 case 0:
                 {
-                    global::EscapeHandlers.Backslash(global::WeChatHandlers.TextMessage.FromPayload(in payload));
+                    global::EscapeHandlers.Backslash(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload));
                     return Completed("EscapeHandlers.Backslash");
                 }
                 case 1:
                 {
-                    global::EscapeHandlers.Newline(global::WeChatHandlers.TextMessage.FromPayload(in payload));
+                    global::EscapeHandlers.Newline(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload));
                     return Completed("EscapeHandlers.Newline");
                 }
                 case 2:
                 {
-                    global::EscapeHandlers.Quote(global::WeChatHandlers.TextMessage.FromPayload(in payload));
+                    global::EscapeHandlers.Quote(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload));
                     return Completed("EscapeHandlers.Quote");
                 }
                 case 3:
                 {
-                    global::EscapeHandlers.Chinese(global::WeChatHandlers.TextMessage.FromPayload(in payload));
+                    global::EscapeHandlers.Chinese(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload));
                     return Completed("EscapeHandlers.Chinese");
                 }
                 case 4:
                 {
-                    global::EscapeHandlers.Refund(global::WeChatHandlers.TextMessage.FromPayload(in payload));
+                    global::EscapeHandlers.Refund(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload));
                     return Completed("EscapeHandlers.Refund");
                 }
                 case 5:
                 {
-                    global::EscapeHandlers.Quoted(global::WeChatHandlers.TextMessage.FromPayload(in payload, route.Text ?? payload.GetString(global::WeChatHandlers.Payloads.WeChatField.Content)));
+                    global::EscapeHandlers.Quoted(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload));
                     return Completed("EscapeHandlers.Quoted");
                 }
                 case 6:

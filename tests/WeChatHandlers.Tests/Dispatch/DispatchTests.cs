@@ -119,6 +119,10 @@ public sealed class DispatchTests : IDisposable
     [InlineData("""{"MsgType":"text","Content":"this is a test","CreateTime":"soon"}""")]
     [InlineData("""{"MsgType":"text","Content":"this is a test",""")]
     [InlineData("text")]
+    [InlineData("<xml><ToUserName>g</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><Content>this is a test</Content></xml>")]
+    [InlineData("""{"ToUserName":"g","FromUserName":"o","CreateTime":1,"MsgType":"event"}""")]
+    [InlineData("<xml><ToUserName>g</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content><![CDATA[this is a \u0001test]]></Content></xml>")]
+    [InlineData("<xml><ToUserName>g</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>this is]]>a test</Content></xml>")]
     public async Task Malformed_payload_throws_and_runs_no_handler(string packet)
     {
         using var scope = _root.CreateScope();

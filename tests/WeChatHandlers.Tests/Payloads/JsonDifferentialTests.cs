@@ -115,7 +115,7 @@ public class JsonDifferentialTests
         bool reference = ReaderAccepts(json);
         try
         {
-            WeChatPayload.Parse(json);
+            WeChatPayload.ParseEnvelope(json);
             Assert.True(reference, $"scanner accepted what Utf8JsonReader refuses: {Encoding.UTF8.GetString(json)}");
         }
         catch (WeChatPayloadException ex) when (ex.Reason.Contains("must be", StringComparison.Ordinal) || ex.Reason.Contains("appears twice", StringComparison.Ordinal))

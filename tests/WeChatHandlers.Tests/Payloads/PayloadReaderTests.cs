@@ -5,7 +5,9 @@ namespace WeChatHandlers.Tests.Payloads;
 
 public class PayloadReaderTests
 {
-    private static WeChatPayload Parse(string s) => WeChatPayload.Parse(Encoding.UTF8.GetBytes(s));
+    // These tests cover the scanner's rules; most packets are fragments without the push headers, so they are
+    // scanned as envelopes are (well-formedness only). The header rule has its own tests in StrictInputTests.
+    private static WeChatPayload Parse(string s) => WeChatPayload.ParseEnvelope(Encoding.UTF8.GetBytes(s));
 
     private static WeChatPayloadException Rejects(string s) => Assert.Throws<WeChatPayloadException>(() => Parse(s));
 
@@ -100,22 +102,29 @@ public class PayloadReaderTests
         Assert.True(Parse(packet).ValueEquals(WeChatField.MsgType, "text"u8));
 
     [Fact]
-    public void Nested_unknown_elements_are_skipped_and_their_children_are_not_fields()
+    public void Nested_elements_are_not_top_level_fields_and_are_reached_by_path()
     {
         const string xml = "<xml><MsgType>event</MsgType><SubscribeMsgPopupEvent><List><TemplateId>t1</TemplateId><Content>inner</Content></List><List><Sub/></List></SubscribeMsgPopupEvent><Event>subscribe_msg_popup_event</Event></xml>";
         var p = Parse(xml);
         Assert.False(p.Contains(WeChatField.Content));
         Assert.Equal("subscribe_msg_popup_event", p.GetString(WeChatField.Event));
-        Assert.Equal("<List><TemplateId>t1</TemplateId><Content>inner</Content></List><List><Sub/></List>", p.GetField("SubscribeMsgPopupEvent"));
+        Assert.Null(p.GetField("SubscribeMsgPopupEvent"));
+        Assert.Null(p.GetField("Content"));
+        Assert.Equal("inner", p.GetField("SubscribeMsgPopupEvent.List[0].Content"));
+        Assert.Equal(string.Empty, p.GetField("SubscribeMsgPopupEvent.List[1].Sub"));
     }
 
     [Fact]
-    public void Nested_json_values_are_skipped_and_returned_raw()
+    public void Nested_json_values_are_not_top_level_fields_and_are_reached_by_path()
     {
         const string json = """{"MsgType":"event","List":[{"Content":"inner"},{"a":{"b":[1,2]}}],"Event":"subscribe_msg_popup_event","version":2}""";
         var p = Parse(json);
         Assert.False(p.Contains(WeChatField.Content));
-        Assert.Equal("""[{"Content":"inner"},{"a":{"b":[1,2]}}]""", p.GetField("List"));
+        Assert.Null(p.GetField("List"));
+        Assert.Equal("inner", p.GetField("List[0].Content"));
+        Assert.Equal("inner", p.GetField("List.Content"));
+        Assert.Equal("1", p.GetField("List[1].a.b"));
+        Assert.Equal("2", p.GetField("List[1].a.b[1]"));
         Assert.Equal("2", p.GetField("version"));
     }
 
@@ -312,7 +321,7 @@ public class PayloadReaderTests
 
         static bool Scan(byte[] bytes)
         {
-            var p = WeChatPayload.Parse(bytes);
+            var p = WeChatPayload.ParseEnvelope(bytes);
             Span<byte> scratch = stackalloc byte[16];
             return p.GetUtf8(WeChatField.MsgType, scratch, out bool complete).SequenceEqual("text"u8) && complete
                 && p.ValueEquals(WeChatField.MsgType, "text"u8)

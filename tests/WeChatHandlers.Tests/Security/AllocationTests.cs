@@ -37,7 +37,7 @@ public sealed class AllocationTests(ITestOutputHelper output)
         var writer = new ArrayBufferWriter<byte>();
         crypto.WriteReplyEnvelope(writer, kind == Envelope.Xml ? WeChatFormat.Xml : WeChatFormat.Json, message, 1714112445, Tv3Nonce);
         var text = Encoding.UTF8.GetString(writer.WrittenSpan);
-        var signature = WeChatPayload.Parse(writer.WrittenMemory.ToArray()).GetField("MsgSignature")!;
+        var signature = WeChatPayload.ParseEnvelope(writer.WrittenMemory.ToArray()).GetField("MsgSignature")!;
         if (kind == Envelope.JsonWithEscapedSlashes)
         {
             Assert.Contains('/', text);
@@ -45,13 +45,13 @@ public sealed class AllocationTests(ITestOutputHelper output)
         }
 
         ReadOnlyMemory<byte> body = Encoding.UTF8.GetBytes(text);
-        var parsed = WeChatPayload.Parse(body);
+        var parsed = WeChatPayload.ParseEnvelope(body);
         const string timestamp = "1714112445";
         string nonce = Tv3Nonce;
 
         void Once()
         {
-            var envelope = parseEnvelopeEachTime ? WeChatPayload.Parse(body) : parsed;
+            var envelope = parseEnvelopeEachTime ? WeChatPayload.ParseEnvelope(body) : parsed;
             using var decrypted = crypto.VerifyAndDecrypt(timestamp, nonce, signature, envelope);
             if (decrypted.Message.Length != message.Length)
             {

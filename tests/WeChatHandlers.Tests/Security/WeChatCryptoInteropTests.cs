@@ -89,7 +89,7 @@ public sealed class WeChatCryptoInteropTests : IDisposable
             var output = new ArrayBufferWriter<byte>();
             var format = index % 2 == 0 ? WeChatFormat.Json : WeChatFormat.Xml;
             _crypto.WriteReplyEnvelope(output, format, Encoding.UTF8.GetBytes(vector.Message), timestamp, r.Nonce, Convert.FromBase64String(vector.Random));
-            var envelope = WeChatPayload.Parse(output.WrittenMemory.ToArray());
+            var envelope = WeChatPayload.ParseEnvelope(output.WrittenMemory.ToArray());
             Assert.Equal(vector.Encrypt, envelope.GetField("Encrypt"));
             Assert.Equal(vector.MsgSignature, envelope.GetField("MsgSignature"));
         }

@@ -87,7 +87,7 @@ public sealed class WeChatCryptoPropertyTests : IDisposable
             var output = new ArrayBufferWriter<byte>();
             _crypto.WriteReplyEnvelope(output, json ? WeChatFormat.Json : WeChatFormat.Xml, message, timestamp, nonce);
 
-            var envelope = WeChatPayload.Parse(output.WrittenMemory.ToArray());
+            var envelope = WeChatPayload.ParseEnvelope(output.WrittenMemory.ToArray());
             Assert.Equal(json ? WeChatFormat.Json : WeChatFormat.Xml, envelope.Format);
             var signature = envelope.GetField("MsgSignature")!;
             using var back = _crypto.VerifyAndDecrypt(timestamp.ToString(CultureInfo.InvariantCulture), nonce, signature, envelope);
@@ -151,7 +151,7 @@ public sealed class WeChatCryptoPropertyTests : IDisposable
             using var forger = new WeChatCrypto(Token, EncodingAesKey, new string(chars));
             var output = new ArrayBufferWriter<byte>();
             forger.WriteReplyEnvelope(output, WeChatFormat.Xml, Encoding.UTF8.GetBytes(Tv3Message), 1714112445, Tv3Nonce);
-            var envelope = WeChatPayload.Parse(output.WrittenMemory.ToArray());
+            var envelope = WeChatPayload.ParseEnvelope(output.WrittenMemory.ToArray());
             var signature = envelope.GetField("MsgSignature")!;
             CryptoAssert.Throws(WeChatCryptoError.ValidateAppId, () => _crypto.VerifyAndDecrypt(Tv3Timestamp, Tv3Nonce, signature, envelope).Dispose(), Tv3Message);
         }

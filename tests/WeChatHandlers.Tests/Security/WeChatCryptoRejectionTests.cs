@@ -148,7 +148,7 @@ public sealed class WeChatCryptoRejectionTests : IDisposable
         using var other = new WeChatCrypto(Token, EncodingAesKey, "wx0000000000000000");
         var output = new System.Buffers.ArrayBufferWriter<byte>();
         other.WriteReplyEnvelope(output, WeChatFormat.Json, "{}"u8, 1, "2");
-        var envelope = WeChatPayload.Parse(output.WrittenMemory.ToArray());
+        var envelope = WeChatPayload.ParseEnvelope(output.WrittenMemory.ToArray());
         var signature = envelope.GetField("MsgSignature")!;
         CryptoAssert.Throws(WeChatCryptoError.ValidateAppId, () => _crypto.VerifyAndDecrypt("1", "2", signature, envelope).Dispose());
     }

@@ -63,7 +63,7 @@ public sealed class WeChatCryptoVectorTests : IDisposable
         var value = escapeSlashes ? Tv3Encrypt.Replace("/", "\\/", StringComparison.Ordinal) : Tv3Encrypt;
         var envelope = Encoding.UTF8.GetBytes(template.Replace("{0}", value, StringComparison.Ordinal));
 
-        var payload = WeChatPayload.Parse(envelope);
+        var payload = WeChatPayload.ParseEnvelope(envelope);
         Assert.Equal("gh_97417a04a28d", payload.GetString(WeChatField.ToUserName));
         using var message = _crypto.VerifyAndDecrypt(Tv3Timestamp, Tv3Nonce, Tv3MsgSignature, payload);
         Assert.Equal(Tv3Message, CryptoAssert.Utf8(message.Message));
@@ -134,7 +134,7 @@ public sealed class WeChatCryptoVectorTests : IDisposable
         var output = new ArrayBufferWriter<byte>();
         const string nonce = "n\"o]]>n\\ce";
         _crypto.WriteReplyEnvelope(output, format, "{\"a\":1}"u8, 1713424427, nonce);
-        var envelope = WeChatPayload.Parse(output.WrittenMemory.ToArray());
+        var envelope = WeChatPayload.ParseEnvelope(output.WrittenMemory.ToArray());
         Assert.Equal(nonce, envelope.GetField("Nonce"));
         Assert.Equal("1713424427", envelope.GetField("TimeStamp"));
         var signature = envelope.GetField("MsgSignature")!;

@@ -1,0 +1,508 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace WeChatHandlers.Payloads;
+
+/// <summary>What a <see cref="WeChatNode"/> stands for.</summary>
+internal enum NodeKind : byte
+{
+    Absent,
+
+    /// <summary>An XML element holding only text (or nothing); also the CDATA-only shape.</summary>
+    XmlText,
+
+    /// <summary>An XML element with child elements, or the root; the slot is its content.</summary>
+    XmlContainer,
+
+    JsonObject,
+    JsonArray,
+
+    /// <summary>A JSON string; the slot lies between its quotes.</summary>
+    JsonString,
+
+    /// <summary>A JSON number or boolean; the slot is its text.</summary>
+    JsonLiteral,
+}
+
+/// <summary>
+/// One value of a scanned payload, for generated binders and <see cref="WeChatPayload.GetField(string)"/>: an XML
+/// element or a JSON value, as a slice of the payload that was validated when it was parsed. Containers are walked
+/// again only when asked (<see cref="GetFields"/>, <see cref="GetItems"/>); nothing is allocated except the strings
+/// read from it. Valid while the payload bytes are.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly ref struct WeChatNode
+{
+    private readonly ReadOnlySpan<byte> _data;
+
+    // The root of a scanned payload keeps the payload, whose field table answers the indexed fields in O(1).
+    private readonly ref readonly WeChatPayload _payload;
+    private readonly FieldSlot _value;
+    private readonly int _nameStart;
+    private readonly int _nameLength;
+    private readonly bool _nameEscaped;
+    private readonly NodeKind _kind;
+
+    private WeChatNode(ReadOnlySpan<byte> data, NodeKind kind, FieldSlot value, int nameStart, int nameLength, bool nameEscaped)
+    {
+        _data = data;
+        _kind = kind;
+        _value = value;
+        _nameStart = nameStart;
+        _nameLength = nameLength;
+        _nameEscaped = nameEscaped;
+    }
+
+    /// <summary>Whether the value is present (a JSON <c>null</c> is not).</summary>
+    public bool IsPresent => _kind != NodeKind.Absent;
+
+    /// <summary>Whether the value holds fields: a JSON object, or an XML element with child elements.</summary>
+    public bool IsObject => _kind is NodeKind.JsonObject or NodeKind.XmlContainer;
+
+    /// <summary>Where the value starts in the payload.</summary>
+    public int Offset => _value.Start;
+
+    private WeChatNode(WeChatNode root, ref readonly WeChatPayload payload)
+    {
+        this = root;
+        _payload = ref payload;
+    }
+
+    /// <summary>
+    /// Whether this is the root of a scanned payload, so that the indexed fields (<see cref="WeChatField"/>) are read
+    /// from its field table rather than by walking the fields.
+    /// </summary>
+    public bool IsIndexed => !Unsafe.IsNullRef(in _payload);
+
+    internal static WeChatNode Root(in WeChatPayload payload) => new(payload.RootNode(), in payload);
+
+    /// <summary>Whether the indexed field is present (the root of a scanned payload only).</summary>
+    public bool HasIndexed(WeChatField field) => _payload.Contains(field);
+
+    /// <summary>The indexed field's decoded text (the root of a scanned payload only).</summary>
+    public string ReadIndexedString(WeChatField field) => _payload.GetString(field);
+
+    /// <summary>The indexed field as a 64-bit integer (the root of a scanned payload only).</summary>
+    /// <exception cref="WeChatPayloadException">The value is not such an integer.</exception>
+    public long ReadIndexedInt64(WeChatField field)
+    {
+        if (_payload.TryGetInt64(field, out long value))
+        {
+            return value;
+        }
+
+        var slot = _payload.GetSlot(field);
+        throw new WeChatPayloadException("must be a 64-bit integer", slot.Start, field.ToString());
+    }
+
+    internal static WeChatNode Root(ReadOnlySpan<byte> data, WeChatFormat format)
+    {
+        WeChatPayload.DetectFormat(data, out int start);
+        if (format == WeChatFormat.Xml)
+        {
+            XmlPayloadReader.OpenRoot(data, start, out int contentStart, out int contentEnd);
+            return Root(data, format, contentStart, contentEnd);
+        }
+
+        return Root(data, format, start, data.Length);
+    }
+
+    internal static WeChatNode Root(ReadOnlySpan<byte> data, WeChatFormat format, int start, int end) => format == WeChatFormat.Xml
+        ? new WeChatNode(data, NodeKind.XmlContainer, new FieldSlot(start, end - start, SlotKind.Raw), 0, 0, false)
+        : new WeChatNode(data, NodeKind.JsonObject, new FieldSlot(start, end - start, SlotKind.Raw), 0, 0, false);
+
+    /// <summary>Whether the field's wire name equals <paramref name="utf8"/> (ordinal; JSON escapes decoded).</summary>
+    public bool NameIs(scoped ReadOnlySpan<byte> utf8)
+    {
+        var raw = _data.Slice(_nameStart, _nameLength);
+        if (!_nameEscaped)
+        {
+            return raw.SequenceEqual(utf8);
+        }
+
+        // One byte past the name tells a longer one apart; decoding never lengthens.
+        Span<byte> buffer = stackalloc byte[Math.Min(raw.Length, 256)];
+        int n = JsonPayloadReader.Unescape(raw, buffer[..Math.Min(buffer.Length, utf8.Length + 1)], out _);
+        return buffer[..n].SequenceEqual(utf8);
+    }
+
+    /// <summary>The field's wire name, for messages.</summary>
+    public string GetName()
+    {
+        var raw = _data.Slice(_nameStart, _nameLength);
+        return _nameEscaped ? WeChatPayload.DecodeToString(raw, SlotKind.JsonEscaped) : WeChatPayload.Utf8ToString(raw);
+    }
+
+    /// <summary>The fields of an object (JSON) or the child elements of an element (XML), in document order.</summary>
+    public FieldEnumerator GetFields() => new(this);
+
+    /// <summary>
+    /// The items of a collection: a JSON array's elements, or else the value itself as the one item (none when
+    /// absent or <c>null</c>). In XML, repeated elements are items of their own: the binder reads each.
+    /// </summary>
+    public ItemEnumerator GetItems() => new(this);
+
+    /// <summary>How many items <see cref="GetItems"/> yields.</summary>
+    public int CountItems()
+    {
+        int count = 0;
+        foreach (var _ in GetItems())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>The decoded text of a scalar (numbers and booleans as their text; an empty element is <c>""</c>).</summary>
+    /// <exception cref="WeChatPayloadException">The value is an object or an array.</exception>
+    public string ReadString()
+    {
+        var raw = RequireScalar("text");
+        return _value.Kind == SlotKind.Raw ? WeChatPayload.Utf8ToString(raw) : WeChatPayload.DecodeToString(raw, _value.Kind);
+    }
+
+    /// <summary>A 32-bit integer from a JSON number or a string or XML text holding one.</summary>
+    /// <exception cref="WeChatPayloadException">The value is not such an integer.</exception>
+    public int ReadInt32()
+    {
+        long value = ReadInt64Core("a 32-bit integer");
+        return value is >= int.MinValue and <= int.MaxValue ? (int)value : throw Unconvertible("a 32-bit integer");
+    }
+
+    /// <summary>A 64-bit integer from a JSON number or a string or XML text holding one.</summary>
+    /// <exception cref="WeChatPayloadException">The value is not such an integer.</exception>
+    public long ReadInt64() => ReadInt64Core("a 64-bit integer");
+
+    /// <summary>A floating-point number (invariant culture) from a JSON number or a string or XML text holding one.</summary>
+    /// <exception cref="WeChatPayloadException">The value is not a number.</exception>
+    public double ReadDouble()
+    {
+        Span<byte> scratch = stackalloc byte[64];
+        var text = Text(scratch, "a number");
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)
+            ? value
+            : throw Unconvertible("a number");
+    }
+
+    /// <summary>A decimal number (invariant culture) from a JSON number or a string or XML text holding one.</summary>
+    /// <exception cref="WeChatPayloadException">The value is not a number.</exception>
+    public decimal ReadDecimal()
+    {
+        Span<byte> scratch = stackalloc byte[64];
+        var text = Text(scratch, "a decimal number");
+        return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal value)
+            ? value
+            : throw Unconvertible("a decimal number");
+    }
+
+    /// <summary><c>true</c> or <c>false</c> (a JSON literal or text), or <c>1</c> or <c>0</c>.</summary>
+    /// <exception cref="WeChatPayloadException">The value is none of these.</exception>
+    public bool ReadBoolean()
+    {
+        Span<byte> scratch = stackalloc byte[8];
+        var text = Text(scratch, "a boolean");
+        if (text.SequenceEqual("true"u8) || text.SequenceEqual("1"u8))
+        {
+            return true;
+        }
+
+        return text.SequenceEqual("false"u8) || text.SequenceEqual("0"u8) ? false : throw Unconvertible("a boolean");
+    }
+
+    /// <summary>A field by path (<c>a</c>, <c>a.b</c>, <c>a[2].b</c>); see <see cref="WeChatPayload.GetField(string)"/>.</summary>
+    internal string? Find(string path)
+    {
+        foreach (var range in path.AsSpan().Split('.'))
+        {
+            ParseSegment(path.AsSpan()[range], path, out _, out _);
+        }
+
+        var node = this;
+        var rest = path.AsSpan();
+        Span<byte> name = stackalloc byte[256];
+        while (true)
+        {
+            int dot = rest.IndexOf('.');
+            var segment = dot < 0 ? rest : rest[..dot];
+            ParseSegment(segment, path, out var segmentName, out int index);
+            if (System.Text.Encoding.UTF8.GetMaxByteCount(segmentName.Length) > name.Length)
+            {
+                return null;
+            }
+
+            int n = System.Text.Encoding.UTF8.GetBytes(segmentName, name);
+            if (!node.TryFindItem(name[..n], index, out node))
+            {
+                return null;
+            }
+
+            if (dot < 0)
+            {
+                return node._kind is NodeKind.XmlText or NodeKind.JsonString or NodeKind.JsonLiteral ? node.ReadString() : null;
+            }
+
+            rest = rest[(dot + 1)..];
+        }
+    }
+
+    private static void ParseSegment(ReadOnlySpan<char> segment, string path, out ReadOnlySpan<char> name, out int index)
+    {
+        index = 0;
+        name = segment;
+        int open = segment.IndexOf('[');
+        if (open >= 0)
+        {
+            if (segment[^1] != ']' || !int.TryParse(segment[(open + 1)..^1], NumberStyles.None, CultureInfo.InvariantCulture, out index))
+            {
+                throw new ArgumentException($"'{path}' is not a field path: write a, a.b or a[2].b.", nameof(path));
+            }
+
+            name = segment[..open];
+        }
+
+        if (name.IsEmpty)
+        {
+            throw new ArgumentException($"'{path}' is not a field path: write a, a.b or a[2].b.", nameof(path));
+        }
+    }
+
+    /// <summary>The <paramref name="index"/>-th item named <paramref name="name"/> among this container's fields.</summary>
+    private bool TryFindItem(scoped ReadOnlySpan<byte> name, int index, out WeChatNode item)
+    {
+        int seen = 0;
+        foreach (var field in GetFields())
+        {
+            if (!field.NameIs(name))
+            {
+                continue;
+            }
+
+            if (field._kind != NodeKind.JsonArray)
+            {
+                // An XML element repeats by itself; a JSON value that is not an array is item 0.
+                if (seen++ == index)
+                {
+                    item = field;
+                    return true;
+                }
+
+                continue;
+            }
+
+            foreach (var element in field.GetItems())
+            {
+                if (seen++ == index)
+                {
+                    item = element;
+                    return true;
+                }
+            }
+        }
+
+        item = default;
+        return false;
+    }
+
+    private ReadOnlySpan<byte> RequireScalar(string expected)
+    {
+        return _kind switch
+        {
+            NodeKind.XmlText or NodeKind.JsonString or NodeKind.JsonLiteral => _data.Slice(_value.Start, _value.Length),
+            _ => throw Unconvertible(expected),
+        };
+    }
+
+    /// <summary>The scalar's decoded, trimmed text; too long for <paramref name="scratch"/> means unconvertible.</summary>
+    private ReadOnlySpan<byte> Text(Span<byte> scratch, string expected)
+    {
+        var raw = RequireScalar(expected);
+        if (_value.Kind == SlotKind.Raw)
+        {
+            return WeChatPayload.TrimWhitespace(raw);
+        }
+
+        int n = WeChatPayload.Decode(raw, _value.Kind, scratch, out bool complete);
+        return complete ? WeChatPayload.TrimWhitespace(scratch[..n]) : throw Unconvertible(expected);
+    }
+
+    private long ReadInt64Core(string expected)
+    {
+        Span<byte> scratch = stackalloc byte[32];
+        var text = Text(scratch, expected);
+        return WeChatPayload.TryParseDigits(text, out long value) ? value : throw Unconvertible(expected);
+    }
+
+    private WeChatPayloadException Unconvertible(string expected)
+    {
+        string what = _kind switch
+        {
+            NodeKind.XmlContainer => "an element with child elements",
+            NodeKind.JsonObject => "an object",
+            NodeKind.JsonArray => "an array",
+            _ => "'" + Shorten(ReadString()) + "'",
+        };
+        return new WeChatPayloadException($"must be {expected}, not {what}", _value.Start, _nameLength > 0 ? GetName() : null);
+
+        static string Shorten(string s) => s.Length <= 32 ? s : string.Concat(s.AsSpan(0, 32), "…");
+    }
+
+    /// <summary>Walks a container's fields.</summary>
+    public ref struct FieldEnumerator
+    {
+        private readonly WeChatNode _node;
+        private int _position;
+        private bool _done;
+        private WeChatNode _current;
+
+        internal FieldEnumerator(WeChatNode node)
+        {
+            _node = node;
+            _position = node._value.Start;
+            _done = !node.IsObject;
+            _current = default;
+        }
+
+        /// <summary>The current field.</summary>
+        public readonly WeChatNode Current => _current;
+
+        /// <summary>Returns this enumerator.</summary>
+        public readonly FieldEnumerator GetEnumerator() => this;
+
+        /// <summary>Moves to the next field; JSON <c>null</c> values are skipped, as absent.</summary>
+        public bool MoveNext()
+        {
+            if (_done)
+            {
+                return false;
+            }
+
+            var data = _node._data;
+            if (_node._kind == NodeKind.XmlContainer)
+            {
+                var content = data[..(_node._value.Start + _node._value.Length)];
+                if (XmlPayloadReader.TryReadChild(content, ref _position, out int nameStart, out int nameLength, out var slot, out bool hasChildren))
+                {
+                    _current = new WeChatNode(data, hasChildren ? NodeKind.XmlContainer : NodeKind.XmlText, slot, nameStart, nameLength, false);
+                    return true;
+                }
+
+                _done = true;
+                return false;
+            }
+
+            var scanner = new JsonPayloadReader.Scanner(data, _position);
+            while (true)
+            {
+                // The first call stands on the brace; later ones just after a value.
+                scanner.SkipWhitespace();
+                if (scanner.TryConsume((byte)'{') || scanner.TryConsume((byte)','))
+                {
+                    scanner.SkipWhitespace();
+                }
+
+                if (scanner.TryConsume((byte)'}'))
+                {
+                    _done = true;
+                    return false;
+                }
+
+                var name = scanner.ReadString(out bool escaped);
+                scanner.SkipWhitespace();
+                scanner.Expect((byte)':');
+                scanner.SkipWhitespace();
+                var value = ReadJsonValue(ref scanner, data, out var kind);
+                _position = scanner.Position;
+                if (kind == NodeKind.Absent)
+                {
+                    continue;
+                }
+
+                _current = new WeChatNode(data, kind, value, name.Start, name.Length, escaped);
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Walks a collection's items.</summary>
+    public ref struct ItemEnumerator
+    {
+        private readonly WeChatNode _node;
+        private int _position;
+        private byte _state; // 0 before, 1 in an array, 2 done
+        private WeChatNode _current;
+
+        internal ItemEnumerator(WeChatNode node)
+        {
+            _node = node;
+            _position = node._value.Start;
+            _state = node._kind == NodeKind.Absent ? (byte)2 : (byte)0;
+            _current = default;
+        }
+
+        /// <summary>The current item; it carries the collection's name.</summary>
+        public readonly WeChatNode Current => _current;
+
+        /// <summary>Returns this enumerator.</summary>
+        public readonly ItemEnumerator GetEnumerator() => this;
+
+        /// <summary>Moves to the next item; <c>null</c> elements are skipped.</summary>
+        public bool MoveNext()
+        {
+            if (_state == 2)
+            {
+                return false;
+            }
+
+            if (_node._kind != NodeKind.JsonArray)
+            {
+                _current = _node;
+                _state = 2;
+                return true;
+            }
+
+            var data = _node._data;
+            var scanner = new JsonPayloadReader.Scanner(data, _position);
+            while (true)
+            {
+                scanner.SkipWhitespace();
+                if (scanner.TryConsume((byte)'[') || scanner.TryConsume((byte)','))
+                {
+                    scanner.SkipWhitespace();
+                }
+
+                if (scanner.TryConsume((byte)']'))
+                {
+                    _state = 2;
+                    return false;
+                }
+
+                var value = ReadJsonValue(ref scanner, data, out var kind);
+                _position = scanner.Position;
+                if (kind == NodeKind.Absent)
+                {
+                    continue;
+                }
+
+                _current = new WeChatNode(data, kind, value, _node._nameStart, _node._nameLength, _node._nameEscaped);
+                return true;
+            }
+        }
+    }
+
+    private static FieldSlot ReadJsonValue(ref JsonPayloadReader.Scanner scanner, ReadOnlySpan<byte> data, out NodeKind kind)
+    {
+        byte first = data[scanner.Position];
+        var slot = scanner.ReadValue(known: false, 1, out _);
+        kind = first switch
+        {
+            (byte)'"' => NodeKind.JsonString,
+            (byte)'{' => NodeKind.JsonObject,
+            (byte)'[' => NodeKind.JsonArray,
+            (byte)'n' => NodeKind.Absent,
+            _ => NodeKind.JsonLiteral,
+        };
+        return slot;
+    }
+}

@@ -1,0 +1,227 @@
+using WeChatHandlers.Generators;
+
+namespace WeChatHandlers.Generators.Tests;
+
+/// <summary>User-declared payload types of every supported shape: generated, compiled without warnings, and run.</summary>
+public sealed class PayloadTests
+{
+    internal const string Shapes = TestCompilation.Usings + """
+        using System.Collections.Generic;
+        using System.Linq;
+
+        namespace Shop;
+
+        [WeChatPayload]
+        public sealed partial class OrderEvent
+        {
+            public string ToUserName { get; init; } = "";
+            public long CreateTime { get; init; }
+
+            [WeChatField("order_id")]
+            public required string OrderId { get; init; }
+
+            public int Count { get; set; } = 7;
+            public bool Paid { get; init; }
+            public double Weight { get; init; }
+            public decimal Price { get; init; }
+            public int? Coupon { get; init; }
+            public long? Refund { get; init; }
+            public bool? Gift { get; init; }
+            public decimal? Tax { get; init; }
+            public double? Ratio { get; init; }
+            public string? Note { get; init; }
+
+            [WeChatField("tags")]
+            public string[] Tags { get; init; } = [];
+
+            [WeChatField("codes")]
+            public List<long> Codes { get; init; } = new();
+
+            [WeChatField("line", Wrapper = "lines")]
+            public IReadOnlyList<Line> Lines { get; init; } = [];
+
+            [WeChatField("buyer")]
+            public Buyer? Buyer { get; init; }
+
+            [WeChatField("spot")]
+            public Spot Spot { get; init; }
+
+            [WeChatField("marks")]
+            public Mark[] Marks { get; init; } = [];
+        }
+
+        [WeChatPayload]
+        public sealed partial record Line([property: WeChatField("sku")] string Sku, int Quantity = 1, string Unit = "pc");
+
+        [WeChatPayload]
+        public partial record class Buyer
+        {
+            public string Name { get; init; } = "anonymous";
+            public List<string> Phones { get; init; } = new();
+        }
+
+        [WeChatPayload]
+        public partial struct Spot
+        {
+            public int X { get; set; }
+            public int Y { get; init; }
+        }
+
+        [WeChatPayload]
+        public readonly partial record struct Mark(int Level, [property: WeChatField("why")] string Reason);
+
+        public static class Outer
+        {
+        }
+
+        public static partial class Holder
+        {
+            [WeChatPayload]
+            public partial class Inner
+            {
+                public int Value { get; init; }
+            }
+        }
+
+        public static class ShopHandlers
+        {
+            [OnMessage("order")]
+            public static void Order(OrderEvent e, Log log) => log.Add(string.Join(",",
+                e.ToUserName, e.CreateTime, e.OrderId, e.Count, e.Paid, e.Weight, e.Price, e.Coupon, e.Refund, e.Gift, e.Tax, e.Ratio, e.Note ?? "null",
+                string.Join("/", e.Tags), string.Join("/", e.Codes),
+                string.Join("/", e.Lines.Select(l => l.Sku + "x" + l.Quantity + l.Unit)),
+                e.Buyer is null ? "nobuyer" : e.Buyer.Name + ":" + string.Join("/", e.Buyer.Phones),
+                e.Spot.X + ";" + e.Spot.Y,
+                string.Join("/", e.Marks.Select(m => m.Level + m.Reason))));
+
+            [OnEvent("inner_event")]
+            public static void Inner(Holder.Inner i, Log log) => log.Add("inner " + i.Value);
+
+            [OnUnhandled]
+            public static void Rest(Line l, Log log) => log.Add("rest " + l.Sku);
+        }
+        """;
+
+    [Fact]
+    public async Task Every_shape_binds_from_xml()
+    {
+        var (output, _) = TestCompilation.GenerateClean(Shapes, TestCompilation.Probe);
+        const string Xml = "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>17</CreateTime><MsgType>order</MsgType>"
+            + "<order_id><![CDATA[A-1]]></order_id><Count> 3 </Count><Paid>true</Paid><Weight>1.5</Weight><Price>9.99</Price><Coupon>5</Coupon><Refund>-2</Refund><Gift>0</Gift><Tax>0.1</Tax><Ratio>2e-1</Ratio>"
+            + "<tags>a</tags><tags>b&amp;c</tags><codes>1</codes><codes>2</codes><codes>3</codes>"
+            + "<lines><line><sku>s1</sku><Quantity>2</Quantity></line><line><sku>s2</sku><Unit>kg</Unit></line></lines>"
+            + "<buyer><Name>李雷 😀</Name><Phones>1</Phones><Phones>2</Phones></buyer><spot><X>4</X><Y>5</Y></spot>"
+            + "<marks><Level>1</Level><why>x</why></marks><marks><Level>2</Level><why></why></marks><unknown><deep>1</deep></unknown></xml>";
+
+        var results = await TestCompilation.RunAsync(output, Xml);
+
+        Assert.Equal("ShopHandlers.Order|Success|gh,17,A-1,3,True,1.5,9.99,5,-2,False,0.1,0.2,null,a/b&c,1/2/3,s1x2pc/s2x1kg,李雷 😀:1/2,4;5,1x/2", results.Single());
+    }
+
+    [Fact]
+    public async Task Every_shape_binds_from_json_with_single_values_for_lists_and_numbers_as_strings()
+    {
+        var (output, _) = TestCompilation.GenerateClean(Shapes, TestCompilation.Probe);
+        const string Json = """
+            {"ToUserName":"gh","FromUserName":"o","CreateTime":"17","MsgType":"order","order_id":"A-\u0031","Count":"3","Paid":true,"Weight":"1.5","Price":9.99,
+             "Coupon":null,"Refund":"-2","Gift":"false","Tax":"0.1","Ratio":0.2,"Note":"n","tags":"a","codes":[1,"2",3],
+             "line":{"sku":"s1","Quantity":2},"buyer":{"Name":"x","Phones":"1"},"spot":{"X":4,"Y":"5"},"marks":{"Level":1,"why":"x"},"extra":[{"a":[]}]}
+            """;
+
+        var results = await TestCompilation.RunAsync(output, Json);
+
+        Assert.Equal("ShopHandlers.Order|Success|gh,17,A-1,3,True,1.5,9.99,,-2,False,0.1,0.2,n,a,1/2/3,s1x2pc,x:1,4;5,1x", results.Single());
+    }
+
+    [Fact]
+    public async Task Absent_members_keep_their_defaults_and_initializers()
+    {
+        var (output, _) = TestCompilation.GenerateClean(Shapes, TestCompilation.Probe);
+
+        var results = await TestCompilation.RunAsync(output, """{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"order","order_id":""}""");
+
+        Assert.Equal("ShopHandlers.Order|Success|gh,1,,7,False,0,0,,,,,,null,,,,nobuyer,0;0,", results.Single());
+    }
+
+    [Theory]
+    [InlineData("""{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"order"}""", "order_id", "is required but missing")]
+    [InlineData("""{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"order","order_id":"a","Count":"two"}""", "Count", "must be a 32-bit integer")]
+    [InlineData("""{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"order","order_id":"a","line":[{"sku":"a"},{"Quantity":1}]}""", "line[1].sku", "is required but missing")]
+    [InlineData("""{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"order","order_id":"a","codes":[1,"x"]}""", "codes[1]", "must be a 64-bit integer")]
+    [InlineData("""{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"order","order_id":"a","buyer":{"Phones":[{}]}}""", "buyer.Phones[0]", "must be text")]
+    [InlineData("""{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"order","order_id":"a","Paid":"yes"}""", "Paid", "must be a boolean")]
+    [InlineData("""{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"order","order_id":"a","Price":"1,5"}""", "Price", "must be a decimal number")]
+    [InlineData("<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>order</MsgType><order_id>a</order_id><lines><line><sku>a</sku><Quantity>many</Quantity></line></lines></xml>", "lines.line[0].Quantity", "must be a 32-bit integer")]
+    public async Task Missing_required_or_unconvertible_values_are_malformed_before_any_handler(string payload, string path, string reason)
+    {
+        var (output, _) = TestCompilation.GenerateClean(Shapes, TestCompilation.Probe);
+
+        // Binding is the argument of the handler call: it throws before the handler is entered.
+        var ex = await Assert.ThrowsAsync<WeChatPayloadException>(() => TestCompilation.RunAsync(output, payload));
+
+        Assert.Equal(path, ex.FieldPath);
+        Assert.Contains(reason, ex.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Nested_and_positional_payload_types_route_on_every_handler_attribute()
+    {
+        var (output, _) = TestCompilation.GenerateClean(Shapes, TestCompilation.Probe);
+
+        var results = await TestCompilation.RunAsync(
+            output,
+            """{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"event","Event":"inner_event","Value":"12"}""",
+            """{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"voice","sku":"v"}""");
+
+        Assert.Equal(["ShopHandlers.Inner|Success|inner 12", "ShopHandlers.Rest|Success|rest v"], results);
+    }
+
+    [Fact]
+    public void Binders_are_generated_per_payload_type_with_stable_hint_names()
+    {
+        var (_, files) = TestCompilation.GenerateClean(Shapes, TestCompilation.Probe);
+
+        Assert.Equal(
+            [
+                "Shop.Buyer.WeChatPayload.g.cs", "Shop.Holder.Inner.WeChatPayload.g.cs", "Shop.Line.WeChatPayload.g.cs", "Shop.Mark.WeChatPayload.g.cs",
+                "Shop.OrderEvent.WeChatPayload.g.cs", "Shop.Spot.WeChatPayload.g.cs", Emitter.DispatcherHintName, Emitter.ServicesHintName,
+            ],
+            files.Keys.Order(StringComparer.Ordinal));
+        foreach (var name in new[] { "Shop.OrderEvent.WeChatPayload.g.cs", "Shop.Line.WeChatPayload.g.cs", "Shop.Spot.WeChatPayload.g.cs", "Shop.Holder.Inner.WeChatPayload.g.cs" })
+        {
+            Snapshot.Verify(nameof(PayloadTests), files[name], name);
+        }
+    }
+
+    private const string IndexedOnly = TestCompilation.Usings + """
+        [WeChatPayload]
+        public readonly partial struct Greeting
+        {
+            public string FromUserName { get; init; } = "nobody";
+            public required string Content { get; init; }
+            public long CreateTime { get; init; }
+        }
+
+        public static class GreetingHandlers
+        {
+            [OnMessage("greeting")]
+            public static void Greet(Greeting g, Log log) => log.Add(g.FromUserName + ":" + g.Content + ":" + g.CreateTime);
+        }
+        """;
+
+    [Fact]
+    public async Task A_type_of_indexed_fields_reads_the_field_table_at_the_root()
+    {
+        var (output, files) = TestCompilation.GenerateClean(IndexedOnly, TestCompilation.Probe);
+        Snapshot.Verify(nameof(PayloadTests), files["Greeting.WeChatPayload.g.cs"], "Greeting.WeChatPayload.g.cs");
+
+        var results = await TestCompilation.RunAsync(
+            output,
+            "<xml><ToUserName>gh</ToUserName><FromUserName>o&amp;1</FromUserName><CreateTime>7</CreateTime><MsgType>greeting</MsgType><Content><![CDATA[hi]]></Content></xml>",
+            """{"ToUserName":"gh","FromUserName":"o","CreateTime":"8","MsgType":"greeting","Content":"h\u0069"}""");
+        Assert.Equal(["GreetingHandlers.Greet|Success|o&1:hi:7", "GreetingHandlers.Greet|Success|o:hi:8"], results);
+
+        var ex = await Assert.ThrowsAsync<WeChatPayloadException>(() => TestCompilation.RunAsync(output, """{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"greeting"}"""));
+        Assert.Equal("Content", ex.FieldPath);
+    }
+}
