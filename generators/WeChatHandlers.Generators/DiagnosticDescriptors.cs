@@ -160,4 +160,12 @@ internal static class DiagnosticDescriptors
         Category,
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ValueParameter = new(
+        "WCH0020",
+        "Handler parameter is a value, not a service",
+        "Parameter '{0}' of '{1}' has type '{2}', which no service provider supplies; take the message type (its fields), WeChatContext, CancellationToken or a service, and read values from the message",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
 }

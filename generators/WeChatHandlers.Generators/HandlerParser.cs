@@ -140,6 +140,12 @@ internal static class HandlerParser
 
                 parameters.Add(new ParameterSpec(ParameterKind.Message, parameter.Type.ToDisplayString(s_typeFormat)));
             }
+            else if (IsValueParameter(parameter.Type))
+            {
+                // A string or a number cannot come from DI: it would compile, then fail on every push at run time.
+                valid = false;
+                Report(report, DiagnosticDescriptors.ValueParameter, parameter.Locations.FirstOrDefault(), parameter.Name, handlerName, parameter.Type.ToDisplayString());
+            }
             else
             {
                 parameters.Add(ToParameterSpec(parameter));
@@ -533,6 +539,18 @@ internal static class HandlerParser
         bool optional = parameter.Type.IsReferenceType
             && (parameter.NullableAnnotation == NullableAnnotation.Annotated || (parameter.HasExplicitDefaultValue && parameter.ExplicitDefaultValue is null));
         return new ParameterSpec(optional ? ParameterKind.OptionalService : ParameterKind.RequiredService, typeName);
+    }
+
+    /// <summary>A primitive, <c>string</c>, an enum, or a nullable of one: a value, never a service.</summary>
+    private static bool IsValueParameter(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            type = nullable.TypeArguments[0];
+        }
+
+        return type.TypeKind == TypeKind.Enum || type.SpecialType is >= SpecialType.System_Boolean and <= SpecialType.System_String
+            or SpecialType.System_IntPtr or SpecialType.System_UIntPtr or SpecialType.System_DateTime;
     }
 
     private static ReturnKind? GetReturnKind(ITypeSymbol type)

@@ -34,7 +34,8 @@ public sealed class WeChatHandlersAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.PayloadNotPartial,
         DiagnosticDescriptors.UnbindableMember,
         DiagnosticDescriptors.WireNameCollision,
-        DiagnosticDescriptors.UnknownPayloadField);
+        DiagnosticDescriptors.UnknownPayloadField,
+        DiagnosticDescriptors.ValueParameter);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
