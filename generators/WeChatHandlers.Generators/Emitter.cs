@@ -23,6 +23,7 @@ internal static class Emitter
     private const string ServiceProviderExtensions = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions";
     private const string ServiceCollection = "global::Microsoft.Extensions.DependencyInjection.IServiceCollection";
     private const string ServiceDescriptor = "global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor";
+    private const string ServiceCollectionExtensions = "global::Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions";
     private const string TryAdd = "global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAdd";
 
     private static readonly string s_generatedCode =
@@ -90,8 +91,9 @@ internal static class Emitter
         return w.ToString();
     }
 
-    public static string EmitServices(EquatableArray<ServiceSpec> services)
+    public static string EmitServices(RegistrationSpec registration)
     {
+        var services = registration.Services;
         var w = new SourceWriter();
         w.Line(Header);
         w.Open("namespace Microsoft.Extensions.DependencyInjection");
@@ -117,6 +119,18 @@ internal static class Emitter
         }
 
         w.Line($"{TryAdd}(services, {ServiceDescriptor}.Singleton<global::WeChatHandlers.IWeChatDispatcher>(static sp => new global::{DispatcherNamespace}.{DispatcherName}()));");
+        if (registration.Requirements.Count > 0)
+        {
+            // What the handlers take from DI, so that the app's start names a missing registration (WeChatHandlerServices).
+            w.Open($"{ServiceCollectionExtensions}.AddSingleton(services, new global::WeChatHandlers.WeChatHandlerServices(new global::WeChatHandlers.WeChatHandlerRequirement[]");
+            foreach (var requirement in registration.Requirements)
+            {
+                w.Line($"new(\"{requirement.Handler}\", typeof({requirement.ServiceType})),");
+            }
+
+            w.Close("}));");
+        }
+
         w.Line("return services;");
         w.Close();
         w.Close();

@@ -84,3 +84,9 @@ internal sealed record RouteSpec(RouteKind Kind, string Key, int Ack, int Order,
 
 /// <summary>A handler class registered by the generated <c>AddWeChatHandlers</c>.</summary>
 internal sealed record ServiceSpec(string Type, EquatableArray<ParameterSpec> ConstructorParameters);
+
+/// <summary>A service a handler needs (a method or constructor parameter that is not optional), checked at start.</summary>
+internal sealed record RequirementSpec(string Handler, string ServiceType);
+
+/// <summary>What the generated <c>AddWeChatHandlers</c> registers: the handler classes and what their handlers need.</summary>
+internal sealed record RegistrationSpec(EquatableArray<ServiceSpec> Services, EquatableArray<RequirementSpec> Requirements);

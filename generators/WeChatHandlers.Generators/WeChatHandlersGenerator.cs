@@ -85,12 +85,19 @@ public sealed class WeChatHandlersGenerator : IIncrementalGenerator
     internal static EquatableArray<RouteSpec> Sort(EquatableArray<RouteSpec> routes) =>
         routes.OrderBy(r => r, RouteComparer.Instance).ToEquatableArray();
 
-    internal static EquatableArray<ServiceSpec> Services(EquatableArray<RouteSpec> routes) =>
+    internal static RegistrationSpec Services(EquatableArray<RouteSpec> routes) => new(
         routes.Where(r => !r.Method.IsStatic)
             .Select(r => new ServiceSpec(r.Method.ContainingType, r.Method.ConstructorParameters))
             .Distinct()
             .OrderBy(s => s.Type, StringComparer.Ordinal)
-            .ToEquatableArray();
+            .ToEquatableArray(),
+        routes.SelectMany(r => r.Method.Parameters.Concat(r.Method.ConstructorParameters)
+                .Where(p => p.Kind == ParameterKind.RequiredService)
+                .Select(p => new RequirementSpec(r.Method.HandlerName, p.Type)))
+            .Distinct()
+            .OrderBy(q => q.Handler, StringComparer.Ordinal)
+            .ThenBy(q => q.ServiceType, StringComparer.Ordinal)
+            .ToEquatableArray());
 
     private sealed class RouteComparer : IComparer<RouteSpec>
     {

@@ -58,11 +58,16 @@ namespace Microsoft.AspNetCore.Builder
         /// Maps GET (URL verification) and POST (messages) on <paramref name="pattern"/>. A route parameter named
         /// <c>appId</c> (<c>/wechat/{appId}</c>) selects the account; otherwise the only account, or the one whose
         /// OriginalId equals the push's ToUserName. Returns the builder for rate limiting, filters or host constraints.
+        /// Throws, naming what is missing, when <c>AddWeChatHandlers()</c> was not called or a service a handler takes is not
+        /// registered (<see cref="WeChatHandlers.WeChatHandlerServices"/>).
         /// </summary>
         public static IEndpointConventionBuilder MapWeChatCallback(this IEndpointRouteBuilder endpoints, [System.Diagnostics.CodeAnalysis.StringSyntax("Route")] string pattern)
         {
             ArgumentNullException.ThrowIfNull(endpoints);
             ArgumentNullException.ThrowIfNull(pattern);
+
+            // Loud at start, not per message: a forgotten AddWeChatHandlers() or a service a handler takes that nobody registered.
+            WeChatHandlers.WeChatHandlerServices.EnsureRegistered(endpoints.ServiceProvider);
             var endpoint = endpoints.ServiceProvider.GetRequiredService<WeChatCallbackEndpoint>();
             return endpoints.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Post], endpoint.HandleAsync)
                 .WithDisplayName("WeChat callback " + pattern);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -450,5 +452,46 @@ public class TypedPayloadEndpointTests
         var retry = await app.PostPlainAsync(MediaCheck(version, "trace-bad"), contentType: "application/json");
         Assert.Equal(HttpStatusCode.BadRequest, retry.StatusCode);
         Assert.Empty(app.Probe.Calls);
+    }
+}
+
+public class StartupChecksTests
+{
+    private static WebApplicationBuilder Builder()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddWeChatCallback(o => o.Token = TestApp.Token);
+        return builder;
+    }
+
+    [Fact]
+    public async Task Forgetting_AddWeChatHandlers_fails_the_start_and_says_so_by_name()
+    {
+        await using var app = Builder().Build();
+        var e = Assert.Throws<InvalidOperationException>(() => app.MapWeChatCallback("/wechat"));
+        Assert.Contains("AddWeChatHandlers()", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_service_a_handler_takes_that_nobody_registered_fails_the_start_naming_both()
+    {
+        var builder = Builder();
+        builder.Services.AddWeChatHandlers(); // the test handlers take a Probe, which is not registered here
+        await using var app = builder.Build();
+        var e = Assert.Throws<InvalidOperationException>(() => app.MapWeChatCallback("/wechat"));
+        Assert.Contains("TestHandlers.Hello needs WeChatHandlers.AspNetCore.Tests.Probe", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_every_service_registered_the_endpoint_maps()
+    {
+        var builder = Builder();
+        builder.Services.AddSingleton<Probe>();
+        builder.Services.AddWeChatHandlers();
+        await using var app = builder.Build();
+        Assert.NotNull(app.MapWeChatCallback("/wechat"));
+        Assert.Contains(app.Services.GetServices<WeChatHandlerServices>().SelectMany(s => s.Requirements), r => r.Handler == "TestHandlers.Hello" && r.Service == typeof(Probe));
     }
 }

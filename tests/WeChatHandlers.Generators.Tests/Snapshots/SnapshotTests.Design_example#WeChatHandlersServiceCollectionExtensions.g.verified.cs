@@ -23,6 +23,17 @@ namespace Microsoft.Extensions.DependencyInjection
             global::System.ArgumentNullException.ThrowIfNull(services);
             global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAdd(services, global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Scoped<global::Support.SupportHandlers>(static sp => new global::Support.SupportHandlers(global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.ICustomerServiceClient>(sp), global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService<global::Support.IAudit>(sp))));
             global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAdd(services, global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<global::WeChatHandlers.IWeChatDispatcher>(static sp => new global::WeChatHandlers.Generated.WeChatHandlersDispatcher()));
+            global::Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, new global::WeChatHandlers.WeChatHandlerServices(new global::WeChatHandlers.WeChatHandlerRequirement[]
+            {
+                new("SupportHandlers.Code", typeof(global::Support.ICustomerServiceClient)),
+                new("SupportHandlers.Help", typeof(global::Support.ICustomerServiceClient)),
+                new("SupportHandlers.Human", typeof(global::Support.ICustomerServiceClient)),
+                new("SupportHandlers.Image", typeof(global::Support.ICustomerServiceClient)),
+                new("SupportHandlers.Order", typeof(global::Support.ICustomerServiceClient)),
+                new("SupportHandlers.Order", typeof(global::Support.IOrderService)),
+                new("SupportHandlers.Other", typeof(global::Support.ICustomerServiceClient)),
+                new("SupportHandlers.Welcome", typeof(global::Support.ICustomerServiceClient)),
+            }));
             return services;
         }
     }
