@@ -91,7 +91,7 @@ internal static class Emitter
         return w.ToString();
     }
 
-    public static string EmitServices(RegistrationSpec registration)
+    public static string EmitServices(RegistrationSpec registration, string assemblyName)
     {
         var services = registration.Services;
         var w = new SourceWriter();
@@ -110,6 +110,12 @@ internal static class Emitter
         w.Line("/// </summary>");
         w.Line("/// <param name=\"services\">The service collection.</param>");
         w.Line("/// <returns>The same service collection.</returns>");
+        if (!registration.HasHandlers)
+        {
+            // An empty dispatcher is never what a caller wants: most likely a test project meant the app's handlers.
+            w.Line($"[global::System.ObsoleteAttribute(\"This assembly declares no WeChat handlers, so this would register an empty dispatcher. To register another assembly's handlers (the app's, from its tests), call its generated Add{{AssemblyName}}Handlers(), e.g. services.Add{RegistrationName("MyApp")}().\", true)]");
+        }
+
         w.Open($"public static {ServiceCollection} AddWeChatHandlers(this {ServiceCollection} services)");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(services);");
         foreach (var service in services)
@@ -134,9 +140,42 @@ internal static class Emitter
         w.Line("return services;");
         w.Close();
         w.Close();
+        if (registration.HasHandlers)
+        {
+            string name = RegistrationName(assemblyName);
+            w.Line();
+            w.Line($"/// <summary>Registers the WeChat handlers of {Escape(assemblyName)} from any assembly that references it (its tests). Generated.</summary>");
+            w.Line(s_generatedCode);
+            w.Line("[global::System.Diagnostics.DebuggerNonUserCodeAttribute]");
+            w.Line("[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverageAttribute]");
+            w.Open($"public static class WeChat{name.Substring(3)}Registration");
+            w.Line($"/// <summary>Registers the WeChat handlers of {Escape(assemblyName)}: the same as its own <c>AddWeChatHandlers()</c>.</summary>");
+            w.Line("/// <param name=\"services\">The service collection.</param>");
+            w.Line("/// <returns>The same service collection.</returns>");
+            w.Line($"public static {ServiceCollection} {name}(this {ServiceCollection} services) => {ServicesName}.AddWeChatHandlers(services);");
+            w.Close();
+        }
+
         w.Close();
         return w.ToString();
     }
+
+    /// <summary><c>Add{AssemblyName}Handlers</c>, with the name reduced to identifier characters (<c>My.App</c> → <c>AddMyAppHandlers</c>).</summary>
+    internal static string RegistrationName(string assemblyName)
+    {
+        var name = new System.Text.StringBuilder("Add");
+        foreach (char c in assemblyName)
+        {
+            if (char.IsLetterOrDigit(c) || c == '_')
+            {
+                name.Append(c);
+            }
+        }
+
+        return name.Append("Handlers").ToString();
+    }
+
+    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
     private static void WriteRoute(SourceWriter w, Table table)
     {

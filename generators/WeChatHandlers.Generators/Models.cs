@@ -89,4 +89,5 @@ internal sealed record ServiceSpec(string Type, EquatableArray<ParameterSpec> Co
 internal sealed record RequirementSpec(string Handler, string ServiceType);
 
 /// <summary>What the generated <c>AddWeChatHandlers</c> registers: the handler classes and what their handlers need.</summary>
-internal sealed record RegistrationSpec(EquatableArray<ServiceSpec> Services, EquatableArray<RequirementSpec> Requirements);
+/// <param name="HasHandlers">False for an assembly without handlers (a test project): its registration refuses to be called.</param>
+internal sealed record RegistrationSpec(bool HasHandlers, EquatableArray<ServiceSpec> Services, EquatableArray<RequirementSpec> Requirements);

@@ -39,11 +39,13 @@ public sealed class WeChatHandlersGenerator : IIncrementalGenerator
                 spc.AddSource(Emitter.DispatcherHintName, SourceText.From(Emitter.EmitDispatcher(pair.Left), Encoding.UTF8));
             }
         });
-        context.RegisterSourceOutput(services.Combine(emitDispatcher), static (spc, pair) =>
+        // The assembly's name gives the public registration another assembly (the app's tests) calls by name.
+        var assemblyName = context.CompilationProvider.Select(static (compilation, _) => compilation.AssemblyName ?? string.Empty);
+        context.RegisterSourceOutput(services.Combine(assemblyName).Combine(emitDispatcher), static (spc, pair) =>
         {
             if (pair.Right)
             {
-                spc.AddSource(Emitter.ServicesHintName, SourceText.From(Emitter.EmitServices(pair.Left), Encoding.UTF8));
+                spc.AddSource(Emitter.ServicesHintName, SourceText.From(Emitter.EmitServices(pair.Left.Left, pair.Left.Right), Encoding.UTF8));
             }
         });
 
@@ -86,6 +88,7 @@ public sealed class WeChatHandlersGenerator : IIncrementalGenerator
         routes.OrderBy(r => r, RouteComparer.Instance).ToEquatableArray();
 
     internal static RegistrationSpec Services(EquatableArray<RouteSpec> routes) => new(
+        routes.Count > 0,
         routes.Where(r => !r.Method.IsStatic)
             .Select(r => new ServiceSpec(r.Method.ContainingType, r.Method.ConstructorParameters))
             .Distinct()

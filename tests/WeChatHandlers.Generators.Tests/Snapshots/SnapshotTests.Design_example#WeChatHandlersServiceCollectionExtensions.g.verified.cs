@@ -37,4 +37,16 @@ namespace Microsoft.Extensions.DependencyInjection
             return services;
         }
     }
+
+    /// <summary>Registers the WeChat handlers of HandlersUnderTest from any assembly that references it (its tests). Generated.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCodeAttribute("WeChatHandlers.Generators", "VERSION")]
+    [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverageAttribute]
+    public static class WeChatHandlersUnderTestHandlersRegistration
+    {
+        /// <summary>Registers the WeChat handlers of HandlersUnderTest: the same as its own <c>AddWeChatHandlers()</c>.</summary>
+        /// <param name="services">The service collection.</param>
+        /// <returns>The same service collection.</returns>
+        public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddHandlersUnderTestHandlers(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services) => WeChatHandlersServiceCollectionExtensions.AddWeChatHandlers(services);
+    }
 }
