@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using WeChatHandlers.Redis.Tests;
 using WeChatHandlers.Tests.Shared;
 
 namespace WeChatHandlers.AspNetCore.Tests;
@@ -12,6 +13,8 @@ public class RedisDedupeTests(RedisServerFixture redis) : IClassFixture<RedisSer
         var probe = new Probe();
         await using var first = await TestApp.StartAsync(services: s => Share(s, probe));
         await using var second = await TestApp.StartAsync(services: s => Share(s, probe));
+        await StoreReady.WaitAsync(first);
+        await StoreReady.WaitAsync(second);
 
         // WeChat's retry may land on either instance, concurrently with the first delivery.
         var sends = new List<Task<HttpResponseMessage>>();
@@ -35,6 +38,8 @@ public class RedisDedupeTests(RedisServerFixture redis) : IClassFixture<RedisSer
         var probe = new Probe();
         await using var first = await TestApp.StartAsync(services: s => Share(s, probe));
         await using var second = await TestApp.StartAsync(services: s => Share(s, probe));
+        await StoreReady.WaitAsync(first);
+        await StoreReady.WaitAsync(second);
         await first.PostPlainAsync(TestApp.TextXml("flaky", 8001));
         await second.PostPlainAsync(TestApp.TextXml("flaky", 8001));
         await first.PostPlainAsync(TestApp.TextXml("flaky", 8001));

@@ -32,11 +32,27 @@ public sealed class RedisFaultTests(RedisServerFixture redis) : IClassFixture<Re
         var probe = new Probe();
         probe.Gate.Release(100);
         await using var survivor = await TestApp.StartAsync(o => o.DedupeLease = TimeSpan.FromSeconds(1), services: s => Share(s, probe));
+        await WaitHealthyAsync(survivor);
         string push = TestApp.TextXml("slow", 5001);
 
-        // WeChat's first delivery reaches the instance that dies while the handler runs.
-        var first = doomed.PostPlainAsync(push);
-        await doomed.WaitForLineAsync("STARTED Slow.start").WaitAsync(s_guard);
+        // WeChat's first delivery reaches the instance that dies while the handler runs. A child that has not yet
+        // connected to the store refuses the push with 503 (its connection comes up in the background), and WeChat
+        // delivers again: the same here, until the handler has started.
+        var started = doomed.WaitForLineAsync("STARTED Slow.start");
+        Task<HttpResponseMessage> first;
+        while (true)
+        {
+            first = doomed.PostPlainAsync(push);
+            if (await Task.WhenAny(first, started).WaitAsync(s_guard) == started)
+            {
+                break;
+            }
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await first).StatusCode);
+            await Task.Delay(50);
+        }
+
+        await started;
         doomed.Kill();
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => first.WaitAsync(s_guard));
 
@@ -58,6 +74,8 @@ public sealed class RedisFaultTests(RedisServerFixture redis) : IClassFixture<Re
         var probe = new Probe();
         await using var a = await TestApp.StartAsync(services: s => Share(s, probe));
         await using var b = await TestApp.StartAsync(services: s => Share(s, probe));
+        await WaitHealthyAsync(a);
+        await WaitHealthyAsync(b);
         var wechat = new WeChatRetries([a, b]);
 
         for (int id = 1; id <= 10; id++)
@@ -104,6 +122,7 @@ public sealed class RedisFaultTests(RedisServerFixture redis) : IClassFixture<Re
     {
         var probe = new Probe();
         await using var app = await TestApp.StartAsync(services: s => Share(s, probe));
+        await WaitHealthyAsync(app);
         using var rejected = app.Counter("wechat.requests.rejected");
         Assert.Equal("success", await (await app.PostPlainAsync(TestApp.TextXml("m0", 7000))).Content.ReadAsStringAsync());
 
@@ -148,16 +167,7 @@ public sealed class RedisFaultTests(RedisServerFixture redis) : IClassFixture<Re
 
     private static string Content(int id) => "m" + id.ToString(CultureInfo.InvariantCulture);
 
-    private static async Task WaitHealthyAsync(TestApp app)
-    {
-        var health = app.Services.GetRequiredService<HealthCheckService>();
-        var started = Stopwatch.StartNew();
-        while ((await health.CheckHealthAsync()).Status != HealthStatus.Healthy)
-        {
-            Assert.True(started.Elapsed < s_guard, "the dedupe store did not reconnect");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitHealthyAsync(TestApp app) => StoreReady.WaitAsync(app);
 
     private void Share(IServiceCollection services, Probe probe)
     {
