@@ -47,6 +47,15 @@ public sealed partial class ReadmeSnippetTests
     {
         var snippets = ReadSnippets();
         Assert.True(snippets.Count >= 5, $"Only {snippets.Count} marked snippets in README.md.");
+
+        // Every C# block is compiled: by this test when marked, or, in "Typed events", by the generator tests' ReadmeTests.
+        string readme = File.ReadAllText(Metadata("Readme"));
+        int typedStart = readme.IndexOf("\n## Typed events", StringComparison.Ordinal);
+        int typedEnd = readme.IndexOf("\n## ", typedStart + 1, StringComparison.Ordinal);
+        string outside = readme[..typedStart] + readme[typedEnd..];
+        int blocks = outside.Split("\n```csharp\n").Length - 1;
+        Assert.True(typedStart > 0 && typedEnd > typedStart, "README has no 'Typed events' section");
+        Assert.Equal(blocks, snippets.Count);
     }
 
     [Theory]
