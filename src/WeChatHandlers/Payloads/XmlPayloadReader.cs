@@ -363,6 +363,24 @@ internal static class XmlPayloadReader
             }
         }
 
+        /// <summary>Reads the child element whose start tag begins at the current <c>&lt;</c>: its name, then its content.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private bool ReadChildElement(out int nameStart, out int nameLength, out FieldSlot slot, out bool hasChildren)
+        {
+            _pos++;
+            nameStart = _pos;
+            nameLength = ReadName().Length;
+            if (ReadAttributes())
+            {
+                slot = new FieldSlot(_pos, 0, SlotKind.Raw);
+                hasChildren = false;
+                return true;
+            }
+
+            slot = ReadContent(_xml.Slice(nameStart, nameLength), out hasChildren);
+            return true;
+        }
+
         public bool TryReadField(out int nameStart, out int nameLength, out FieldSlot slot, out bool hasChildren)
         {
             while (!_rootClosed)
@@ -376,18 +394,7 @@ internal static class XmlPayloadReader
                 // The common case first: a child element's start tag.
                 if (_xml[_pos] == (byte)'<' && _pos + 1 < _xml.Length && IsNameStart(_xml[_pos + 1]))
                 {
-                    _pos++;
-                    nameStart = _pos;
-                    nameLength = ReadName().Length;
-                    if (ReadAttributes())
-                    {
-                        slot = new FieldSlot(_pos, 0, SlotKind.Raw);
-                        hasChildren = false;
-                        return true;
-                    }
-
-                    slot = ReadContent(_xml.Slice(nameStart, nameLength), out hasChildren);
-                    return true;
+                    return ReadChildElement(out nameStart, out nameLength, out slot, out hasChildren);
                 }
 
                 if (Rest.StartsWith("</"u8))
@@ -465,18 +472,7 @@ internal static class XmlPayloadReader
                 _pos += next;
                 if (_pos + 1 < _xml.Length && IsNameStart(_xml[_pos + 1]))
                 {
-                    _pos++;
-                    nameStart = _pos;
-                    nameLength = ReadName().Length;
-                    if (ReadAttributes())
-                    {
-                        slot = new FieldSlot(_pos, 0, SlotKind.Raw);
-                        hasChildren = false;
-                        return true;
-                    }
-
-                    slot = ReadContent(_xml.Slice(nameStart, nameLength), out hasChildren);
-                    return true;
+                    return ReadChildElement(out nameStart, out nameLength, out slot, out hasChildren);
                 }
 
                 if (Rest.StartsWith("<![CDATA["u8))
