@@ -37,6 +37,32 @@ public static class Program
             return 0;
         }
 
+        // --probe-endpoint CASE N [bare]: N requests through the mapped endpoint (EndpointPerRequest, CASE one of its
+        // Params), or through its bare floor, outside BenchmarkDotNet, for profilers (perf with DOTNET_PerfMapEnabled=1)
+        // and GC counts over a long run.
+        if (args.Length is 3 or 4 && args[0] == "--probe-endpoint")
+        {
+            var probe = new EndpointPerRequest { Case = args[1] };
+            probe.Setup();
+            int count = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
+            int[] collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+            long allocated = GC.GetTotalAllocatedBytes(precise: false);
+            var pauses = GC.GetTotalPauseDuration();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            for (int i = 0; i < count; i++)
+            {
+                _ = (args.Length == 4 ? probe.Bare() : probe.Ours()).GetAwaiter().GetResult();
+            }
+
+            watch.Stop();
+            Console.WriteLine(
+                $"{watch.Elapsed.TotalNanoseconds / count:F0} ns per request (rough), {(GC.GetTotalAllocatedBytes(precise: false) - allocated) / count} B, " +
+                $"GCs gen0/1/2 {GC.CollectionCount(0) - collections[0]}/{GC.CollectionCount(1) - collections[1]}/{GC.CollectionCount(2) - collections[2]}, " +
+                $"GC pauses {(GC.GetTotalPauseDuration() - pauses).TotalMilliseconds:F0} ms");
+            probe.Cleanup();
+            return 0;
+        }
+
         bool quick = args.Contains("--quick");
         args = [.. args.Where(a => a != "--quick")];
 
