@@ -129,16 +129,28 @@ public static class WeChatSignature
         SortPair(ref p1, ref p2);
 
         int total = p0.Length + p1.Length + p2.Length + p3.Length;
-        byte[]? rented = null;
-        Span<byte> buffer = total <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(total));
-        buffer = buffer[..total];
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        if (total <= Sha1.ManagedLimit)
+        {
+            // The common case: hashed part by part, never concatenated.
+            var sha1 = Sha1.Create();
+            sha1.Append(p0);
+            sha1.Append(p1);
+            sha1.Append(p2);
+            sha1.Append(p3);
+            sha1.Finish(hash);
+            Convert.TryToHexStringLower(hash, hex, out _);
+            return;
+        }
+
+        byte[] rented = ArrayPool<byte>.Shared.Rent(total);
+        var buffer = rented.AsSpan(0, total);
         try
         {
             p0.CopyTo(buffer);
             p1.CopyTo(buffer[p0.Length..]);
             p2.CopyTo(buffer[(p0.Length + p1.Length)..]);
             p3.CopyTo(buffer[(total - p3.Length)..]);
-            Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
             try
             {
                 SHA1.HashData(buffer, hash);
@@ -154,10 +166,7 @@ public static class WeChatSignature
         finally
         {
             CryptographicOperations.ZeroMemory(buffer);
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
