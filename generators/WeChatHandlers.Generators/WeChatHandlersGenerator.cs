@@ -76,7 +76,7 @@ public sealed class WeChatHandlersGenerator : IIncrementalGenerator
                 attribute,
                 static (node, _) => node is MethodDeclarationSyntax,
                 (ctx, ct) => ctx.TargetSymbol is IMethodSymbol method
-                    ? HandlerParser.ParseRoutes(method, ctx.Attributes, kind, ct)
+                    ? HandlerParser.ParseRoutes(method, ctx.Attributes, kind, KnownTypeSymbols.For(ctx.SemanticModel.Compilation), ct)
                     : EquatableArray<RouteSpec>.Empty)
             .WithTrackingName(trackingName)
             .SelectMany(static (routes, _) => routes)
