@@ -59,9 +59,17 @@ public sealed class WeChatHandlersGenerator : IIncrementalGenerator
                 static (node, _) => node is TypeDeclarationSyntax,
                 static (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type ? PayloadParser.Parse(type, report: null, ct) : null)
             .WithTrackingName(TrackingNames.Payloads)
-            .Where(static spec => spec is not null);
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
+            // One sorted set, then one item per type again: items straight from FAWMN belong to their file, so moving a
+            // type to another file would remove its binder and add it back. From the set, an item is compared with the
+            // one at its place, and an unchanged type keeps its output cached.
+            .Collect()
+            .Select(static (specs, _) => specs.OrderBy(static s => s.HintName, StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(TrackingNames.SortedPayloads)
+            .SelectMany(static (specs, _) => specs);
         context.RegisterSourceOutput(payloads, static (spc, spec) =>
-            spc.AddSource(spec!.HintName, SourceText.From(PayloadEmitter.Emit(spec), Encoding.UTF8)));
+            spc.AddSource(spec.HintName, SourceText.From(PayloadEmitter.Emit(spec), Encoding.UTF8)));
     }
 
     /// <summary>The MSBuild property <c>WeChatHandlersGenerateDispatcher</c> set to <c>false</c> turns the dispatcher off.</summary>

@@ -154,6 +154,22 @@ public sealed class CacheabilityTests
     }
 
     [Fact]
+    public void Moving_the_payload_type_to_another_file_keeps_every_output()
+    {
+        var compilation = TestCompilation.Create(Handlers, OtherFile);
+        var driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+
+        int start = Handlers.IndexOf("[WeChatPayload]", StringComparison.Ordinal);
+        string payload = Handlers[start..];
+        var moved = ReplaceTree(ReplaceTree(compilation, 0, Handlers[..start]), 1, OtherFile + "\n" + payload);
+        var result = driver.RunGenerators(moved).GetRunResult().Results.Single();
+
+        AssertSteps(result, [TrackingNames.DispatchTable, TrackingNames.ServiceRegistrations], IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertSameOutput(driver, result);
+        AssertOutputs(result, IncrementalStepRunReason.Cached);
+    }
+
+    [Fact]
     public void Moving_the_handler_class_to_another_file_keeps_the_model_equal()
     {
         var compilation = TestCompilation.Create(Handlers, OtherFile);
