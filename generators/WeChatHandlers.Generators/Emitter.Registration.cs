@@ -35,7 +35,7 @@ internal static partial class Emitter
         if (!registration.HasHandlers)
         {
             // An empty dispatcher is never what a caller wants: most likely a test project meant the app's handlers.
-            w.Line($"[global::System.ObsoleteAttribute(\"This assembly declares no WeChat handlers, so this would register an empty dispatcher. To register another assembly's handlers (the app's, from its tests), call its generated Add{{AssemblyName}}Handlers(), e.g. services.Add{RegistrationBuilder.RegistrationName("MyApp")}().\", true)]");
+            w.Line($"[global::System.ObsoleteAttribute(\"This assembly declares no WeChat handlers, so this would register an empty dispatcher. To register another assembly's handlers (the app's, from its tests), call its generated Add{{AssemblyName}}Handlers(), e.g. services.{RegistrationBuilder.RegistrationName("MyApp")}().\", true)]");
         }
 
         w.Open($"public static {ServiceCollection} AddWeChatHandlers(this {ServiceCollection} services)");
