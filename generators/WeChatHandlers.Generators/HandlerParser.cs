@@ -26,29 +26,26 @@ internal static class HandlerParser
 
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
-    public static AttributeKind? GetAttributeKind(INamedTypeSymbol? attributeClass)
+    public static AttributeKind? GetAttributeKind(INamedTypeSymbol? attributeClass, KnownTypeSymbols known)
     {
-        if (attributeClass is null || !IsInNamespace(attributeClass, AttributeNamespace))
+        if (attributeClass is null)
         {
             return null;
         }
 
-        return attributeClass.Name switch
-        {
-            "OnTextAttribute" => AttributeKind.Text,
-            "OnImageAttribute" => AttributeKind.Image,
-            "OnMiniProgramPageAttribute" => AttributeKind.MiniProgramPage,
-            "OnEventAttribute" => AttributeKind.Event,
-            "OnMessageAttribute" => AttributeKind.Message,
-            "OnUnhandledAttribute" => AttributeKind.Unhandled,
-            _ => null,
-        };
+        return KnownTypeSymbols.Is(attributeClass, known.OnTextAttribute) ? AttributeKind.Text
+            : KnownTypeSymbols.Is(attributeClass, known.OnImageAttribute) ? AttributeKind.Image
+            : KnownTypeSymbols.Is(attributeClass, known.OnMiniProgramPageAttribute) ? AttributeKind.MiniProgramPage
+            : KnownTypeSymbols.Is(attributeClass, known.OnEventAttribute) ? AttributeKind.Event
+            : KnownTypeSymbols.Is(attributeClass, known.OnMessageAttribute) ? AttributeKind.Message
+            : KnownTypeSymbols.Is(attributeClass, known.OnUnhandledAttribute) ? AttributeKind.Unhandled
+            : null;
     }
 
     /// <summary>The generator's entry: every route of one attribute kind on one method, or nothing when the method is invalid.</summary>
-    public static EquatableArray<RouteSpec> ParseRoutes(IMethodSymbol method, ImmutableArray<AttributeData> attributes, AttributeKind kind, CancellationToken cancellationToken)
+    public static EquatableArray<RouteSpec> ParseRoutes(IMethodSymbol method, ImmutableArray<AttributeData> attributes, AttributeKind kind, KnownTypeSymbols known, CancellationToken cancellationToken)
     {
-        var spec = ParseMethod(method, report: null, cancellationToken);
+        var spec = ParseMethod(method, known, report: null, cancellationToken);
         if (spec is null)
         {
             return EquatableArray<RouteSpec>.Empty;
@@ -58,7 +55,7 @@ internal static class HandlerParser
         foreach (var attribute in attributes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var route = ParseRoute(method, spec, attribute, kind, report: null, cancellationToken);
+            var route = ParseRoute(method, known, spec, attribute, kind, report: null, cancellationToken);
             if (route is null)
             {
                 // One invalid attribute makes the method's binding questionable; the analyzer explains why.
@@ -72,7 +69,7 @@ internal static class HandlerParser
     }
 
     /// <summary>Checks everything about a handler that does not depend on its attributes.</summary>
-    public static MethodSpec? ParseMethod(IMethodSymbol method, Action<Diagnostic>? report, CancellationToken cancellationToken)
+    public static MethodSpec? ParseMethod(IMethodSymbol method, KnownTypeSymbols known, Action<Diagnostic>? report, CancellationToken cancellationToken)
     {
         bool valid = true;
         string handlerName = GetHandlerName(method);
@@ -100,7 +97,7 @@ internal static class HandlerParser
             Report(report, DiagnosticDescriptors.Inaccessible, methodLocation, handlerName, inaccessible);
         }
 
-        var returnKind = GetReturnKind(method.ReturnType);
+        var returnKind = GetReturnKind(method.ReturnType, known);
         if (returnKind is null)
         {
             valid = false;
@@ -124,7 +121,7 @@ internal static class HandlerParser
                 Report(report, DiagnosticDescriptors.ByRefParameter, parameter.Locations.FirstOrDefault(), parameter.Name, handlerName, parameter.RefKind.ToString().ToLowerInvariant());
             }
 
-            var parameterMessageType = GetMessageType(parameter.Type);
+            var parameterMessageType = GetMessageType(parameter.Type, known);
             if (parameterMessageType != MessageType.None)
             {
                 if (messageParameter is not null)
@@ -148,7 +145,7 @@ internal static class HandlerParser
             }
             else
             {
-                parameters.Add(ToParameterSpec(parameter));
+                parameters.Add(ToParameterSpec(parameter, known));
             }
         }
 
@@ -163,7 +160,7 @@ internal static class HandlerParser
             }
             else
             {
-                constructorParameters = constructor.Parameters.Select(ToParameterSpec).ToEquatableArray();
+                constructorParameters = constructor.Parameters.Select(p => ToParameterSpec(p, known)).ToEquatableArray();
             }
         }
 
@@ -321,15 +318,15 @@ internal static class HandlerParser
     }
 
     /// <summary>Reads and checks one attribute of a method whose own checks passed (<paramref name="spec"/> non-null) or not.</summary>
-    public static RouteSpec? ParseRoute(IMethodSymbol method, MethodSpec? spec, AttributeData attribute, AttributeKind kind, Action<Diagnostic>? report, CancellationToken cancellationToken)
+    public static RouteSpec? ParseRoute(IMethodSymbol method, KnownTypeSymbols known, MethodSpec? spec, AttributeData attribute, AttributeKind kind, Action<Diagnostic>? report, CancellationToken cancellationToken)
     {
         if (!TryReadKey(method, attribute, kind, report, cancellationToken, out var routeKind, out string key, out int ack))
         {
             return null;
         }
 
-        var messageParameter = method.Parameters.FirstOrDefault(p => GetMessageType(p.Type) != MessageType.None);
-        if (messageParameter is not null && !Fits(routeKind, key, GetMessageType(messageParameter.Type)))
+        var messageParameter = method.Parameters.FirstOrDefault(p => GetMessageType(p.Type, known) != MessageType.None);
+        if (messageParameter is not null && !Fits(routeKind, key, GetMessageType(messageParameter.Type, known)))
         {
             Report(
                 report,
@@ -411,28 +408,21 @@ internal static class HandlerParser
         return string.Join(".", names);
     }
 
-    public static MessageType GetMessageType(ITypeSymbol type)
+    public static MessageType GetMessageType(ITypeSymbol type, KnownTypeSymbols known)
     {
         if (type is not INamedTypeSymbol named)
         {
             return MessageType.None;
         }
 
-        if (!IsInNamespace(named, AttributeNamespace))
-        {
-            return PayloadParser.IsPayloadType(named) ? MessageType.Payload : MessageType.None;
-        }
-
-        return named.Name switch
-        {
-            "TextMessage" => MessageType.Text,
-            "ImageMessage" => MessageType.Image,
-            "MiniProgramPageMessage" => MessageType.MiniProgramPage,
-            "UserEnterTempSessionEvent" => MessageType.UserEnterTempSession,
-            "WeChatEvent" => MessageType.Event,
-            "WeChatMessage" => MessageType.Message,
-            _ => PayloadParser.IsPayloadType(named) ? MessageType.Payload : MessageType.None,
-        };
+        return KnownTypeSymbols.Is(named, known.TextMessage) ? MessageType.Text
+            : KnownTypeSymbols.Is(named, known.ImageMessage) ? MessageType.Image
+            : KnownTypeSymbols.Is(named, known.MiniProgramPageMessage) ? MessageType.MiniProgramPage
+            : KnownTypeSymbols.Is(named, known.UserEnterTempSessionEvent) ? MessageType.UserEnterTempSession
+            : KnownTypeSymbols.Is(named, known.WeChatEvent) ? MessageType.Event
+            : KnownTypeSymbols.Is(named, known.WeChatMessage) ? MessageType.Message
+            : known.IsPayloadType(named) ? MessageType.Payload
+            : MessageType.None;
     }
 
     public static bool Fits(RouteKind route, string key, MessageType type) =>
@@ -523,15 +513,15 @@ internal static class HandlerParser
         }
     }
 
-    private static ParameterSpec ToParameterSpec(IParameterSymbol parameter)
+    private static ParameterSpec ToParameterSpec(IParameterSymbol parameter, KnownTypeSymbols known)
     {
         string typeName = parameter.Type.ToDisplayString(s_typeFormat);
-        if (parameter.Type is INamedTypeSymbol named && named.Name == "WeChatContext" && IsInNamespace(named, AttributeNamespace))
+        if (KnownTypeSymbols.Is(parameter.Type, known.WeChatContext))
         {
             return new ParameterSpec(ParameterKind.Context, typeName);
         }
 
-        if (parameter.Type is INamedTypeSymbol token && token.Name == "CancellationToken" && IsInNamespace(token, "System.Threading"))
+        if (KnownTypeSymbols.Is(parameter.Type, known.CancellationToken))
         {
             return new ParameterSpec(ParameterKind.CancellationToken, typeName);
         }
@@ -553,7 +543,7 @@ internal static class HandlerParser
             or SpecialType.System_IntPtr or SpecialType.System_UIntPtr or SpecialType.System_DateTime;
     }
 
-    private static ReturnKind? GetReturnKind(ITypeSymbol type)
+    private static ReturnKind? GetReturnKind(ITypeSymbol type, KnownTypeSymbols known)
     {
         if (type.SpecialType == SpecialType.System_Void)
         {
@@ -565,34 +555,32 @@ internal static class HandlerParser
             return null;
         }
 
-        if (named.Name == "WeChatReply" && IsInNamespace(named, AttributeNamespace))
+        if (KnownTypeSymbols.Is(named, known.WeChatReply))
         {
             return ReturnKind.Reply;
         }
 
-        if (!IsInNamespace(named, "System.Threading.Tasks"))
+        if (KnownTypeSymbols.Is(named, known.Task))
         {
-            return null;
+            return ReturnKind.Task;
         }
 
-        if (named.Arity == 0)
+        if (KnownTypeSymbols.Is(named, known.ValueTask))
         {
-            return named.Name switch
-            {
-                "Task" => ReturnKind.Task,
-                "ValueTask" => ReturnKind.ValueTask,
-                _ => null,
-            };
+            return ReturnKind.ValueTask;
         }
 
-        if (named.Arity == 1 && named.TypeArguments[0] is INamedTypeSymbol { Name: "WeChatReply" } reply && IsInNamespace(reply, AttributeNamespace))
+        if (named.Arity == 1 && KnownTypeSymbols.Is(named.TypeArguments[0], known.WeChatReply))
         {
-            return named.Name switch
+            if (KnownTypeSymbols.Is(named.OriginalDefinition, known.TaskOfT))
             {
-                "Task" => ReturnKind.TaskOfReply,
-                "ValueTask" => ReturnKind.ValueTaskOfReply,
-                _ => null,
-            };
+                return ReturnKind.TaskOfReply;
+            }
+
+            if (KnownTypeSymbols.Is(named.OriginalDefinition, known.ValueTaskOfT))
+            {
+                return ReturnKind.ValueTaskOfReply;
+            }
         }
 
         return null;
@@ -668,9 +656,6 @@ internal static class HandlerParser
 
     private static Location? AttributeLocation(AttributeData attribute, CancellationToken cancellationToken) =>
         attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
-
-    private static bool IsInNamespace(ISymbol symbol, string ns) =>
-        symbol.ContainingType is null && symbol.ContainingNamespace?.ToDisplayString() == ns;
 
     private static void Report(Action<Diagnostic>? report, DiagnosticDescriptor descriptor, Location? location, params object[] arguments)
     {

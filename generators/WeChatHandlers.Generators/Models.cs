@@ -81,13 +81,3 @@ internal sealed record MethodSpec(
 /// <param name="Ack">The <c>WeChatAckMode</c> value.</param>
 /// <param name="Order">Declaration order inside the class, used only to order patterns (0 for other kinds, so moving code does not change the model).</param>
 internal sealed record RouteSpec(RouteKind Kind, string Key, int Ack, int Order, MethodSpec Method);
-
-/// <summary>A handler class registered by the generated <c>AddWeChatHandlers</c>.</summary>
-internal sealed record ServiceSpec(string Type, EquatableArray<ParameterSpec> ConstructorParameters);
-
-/// <summary>A service a handler needs (a method or constructor parameter that is not optional), checked at start.</summary>
-internal sealed record RequirementSpec(string Handler, string ServiceType);
-
-/// <summary>What the generated <c>AddWeChatHandlers</c> registers: the handler classes and what their handlers need.</summary>
-/// <param name="HasHandlers">False for an assembly without handlers (a test project): its registration refuses to be called.</param>
-internal sealed record RegistrationSpec(bool HasHandlers, EquatableArray<ServiceSpec> Services, EquatableArray<RequirementSpec> Requirements);

@@ -13,6 +13,7 @@ internal static class TrackingNames
     public const string DispatchTable = nameof(DispatchTable);
     public const string ServiceRegistrations = nameof(ServiceRegistrations);
     public const string Payloads = nameof(Payloads);
+    public const string SortedPayloads = nameof(SortedPayloads);
 
     /// <summary>The FAWMN steps, one per attribute; an edit that keeps the model equal shows here as Unchanged.</summary>
     public static readonly string[] Extraction =
@@ -23,6 +24,6 @@ internal static class TrackingNames
     public static readonly string[] All =
     {
         TextHandlers, ImageHandlers, MiniProgramPageHandlers, EventHandlers, MessageHandlers, UnhandledHandlers, Payloads,
-        AllRoutes, DispatchTable, ServiceRegistrations,
+        AllRoutes, DispatchTable, ServiceRegistrations, SortedPayloads,
     };
 }

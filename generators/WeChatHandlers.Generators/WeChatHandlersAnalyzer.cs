@@ -49,18 +49,19 @@ public sealed class WeChatHandlersAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            var known = KnownTypeSymbols.For(start.Compilation);
             var state = new RouteRegistry();
-            start.RegisterSymbolAction(c => AnalyzeMethod(c, state), SymbolKind.Method);
+            start.RegisterSymbolAction(c => AnalyzeMethod(c, known, state), SymbolKind.Method);
             start.RegisterSymbolAction(AnalyzePayloadType, SymbolKind.NamedType);
             start.RegisterCompilationEndAction(state.ReportClashes);
         });
     }
 
-    private static void AnalyzeMethod(SymbolAnalysisContext context, RouteRegistry registry)
+    private static void AnalyzeMethod(SymbolAnalysisContext context, KnownTypeSymbols known, RouteRegistry registry)
     {
         var method = (IMethodSymbol)context.Symbol;
         var attributes = method.GetAttributes()
-            .Select(a => (Attribute: a, Kind: HandlerParser.GetAttributeKind(a.AttributeClass)))
+            .Select(a => (Attribute: a, Kind: HandlerParser.GetAttributeKind(a.AttributeClass, known)))
             .Where(a => a.Kind is not null)
             .ToList();
         if (attributes.Count == 0)
@@ -69,18 +70,18 @@ public sealed class WeChatHandlersAnalyzer : DiagnosticAnalyzer
         }
 
         var ct = context.CancellationToken;
-        var spec = HandlerParser.ParseMethod(method, context.ReportDiagnostic, ct);
+        var spec = HandlerParser.ParseMethod(method, known, context.ReportDiagnostic, ct);
         string handlerName = HandlerParser.GetHandlerName(method);
         foreach (var (attribute, kind) in attributes)
         {
-            HandlerParser.ParseRoute(method, spec, attribute, kind!.Value, context.ReportDiagnostic, ct);
+            HandlerParser.ParseRoute(method, known, spec, attribute, kind!.Value, context.ReportDiagnostic, ct);
             if (HandlerParser.TryReadKey(method, attribute, kind.Value, report: null, ct, out var routeKind, out string key, out _))
             {
                 if (routeKind == RouteKind.Event && EventCatalog.FieldsOf(key) is { } fields)
                 {
                     foreach (var parameter in method.Parameters)
                     {
-                        if (HandlerParser.GetMessageType(parameter.Type) == MessageType.Payload && parameter.Type is INamedTypeSymbol payload)
+                        if (HandlerParser.GetMessageType(parameter.Type, known) == MessageType.Payload && parameter.Type is INamedTypeSymbol payload)
                         {
                             CheckWireNames(context, registry, payload, key, fields.Top, fields, depth: 0);
                         }

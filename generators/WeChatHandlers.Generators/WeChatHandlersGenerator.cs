@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
@@ -26,8 +24,14 @@ public sealed class WeChatHandlersGenerator : IIncrementalGenerator
         var all = Merge(Merge(Merge(text, image), Merge(page, events)), Merge(messages, unhandled))
             .WithTrackingName(TrackingNames.AllRoutes);
 
-        var table = all.Select(static (routes, _) => Sort(routes)).WithTrackingName(TrackingNames.DispatchTable);
-        var services = table.Select(static (routes, _) => Services(routes)).WithTrackingName(TrackingNames.ServiceRegistrations);
+        // The assembly's name gives the public registration another assembly (the app's tests) calls by name.
+        var assemblyName = context.CompilationProvider.Select(static (compilation, _) => compilation.AssemblyName ?? string.Empty);
+
+        // The complete specs: every decision about ids, routes, binders and registration is made here, not while writing.
+        var table = all.Select(static (routes, _) => DispatchTableBuilder.Build(routes)).WithTrackingName(TrackingNames.DispatchTable);
+        var registration = all.Combine(assemblyName)
+            .Select(static (pair, _) => RegistrationBuilder.Build(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.ServiceRegistrations);
 
         // The runtime assembly runs this generator for its built-in payload types only: it has no handlers of its own.
         var emitDispatcher = context.AnalyzerConfigOptionsProvider.Select(static (options, _) => EmitsDispatcher(options));
@@ -39,13 +43,11 @@ public sealed class WeChatHandlersGenerator : IIncrementalGenerator
                 spc.AddSource(Emitter.DispatcherHintName, SourceText.From(Emitter.EmitDispatcher(pair.Left), Encoding.UTF8));
             }
         });
-        // The assembly's name gives the public registration another assembly (the app's tests) calls by name.
-        var assemblyName = context.CompilationProvider.Select(static (compilation, _) => compilation.AssemblyName ?? string.Empty);
-        context.RegisterSourceOutput(services.Combine(assemblyName).Combine(emitDispatcher), static (spc, pair) =>
+        context.RegisterSourceOutput(registration.Combine(emitDispatcher), static (spc, pair) =>
         {
             if (pair.Right)
             {
-                spc.AddSource(Emitter.ServicesHintName, SourceText.From(Emitter.EmitServices(pair.Left.Left, pair.Left.Right), Encoding.UTF8));
+                spc.AddSource(Emitter.ServicesHintName, SourceText.From(Emitter.EmitServices(pair.Left), Encoding.UTF8));
             }
         });
 
@@ -55,9 +57,17 @@ public sealed class WeChatHandlersGenerator : IIncrementalGenerator
                 static (node, _) => node is TypeDeclarationSyntax,
                 static (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type ? PayloadParser.Parse(type, report: null, ct) : null)
             .WithTrackingName(TrackingNames.Payloads)
-            .Where(static spec => spec is not null);
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
+            // One sorted set, then one item per type again: items straight from FAWMN belong to their file, so moving a
+            // type to another file would remove its binder and add it back. From the set, an item is compared with the
+            // one at its place, and an unchanged type keeps its output cached.
+            .Collect()
+            .Select(static (specs, _) => specs.OrderBy(static s => s.HintName, StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(TrackingNames.SortedPayloads)
+            .SelectMany(static (specs, _) => specs);
         context.RegisterSourceOutput(payloads, static (spc, spec) =>
-            spc.AddSource(spec!.HintName, SourceText.From(PayloadEmitter.Emit(spec), Encoding.UTF8)));
+            spc.AddSource(spec.HintName, SourceText.From(PayloadEmitter.Emit(spec), Encoding.UTF8)));
     }
 
     /// <summary>The MSBuild property <c>WeChatHandlersGenerateDispatcher</c> set to <c>false</c> turns the dispatcher off.</summary>
@@ -72,7 +82,7 @@ public sealed class WeChatHandlersGenerator : IIncrementalGenerator
                 attribute,
                 static (node, _) => node is MethodDeclarationSyntax,
                 (ctx, ct) => ctx.TargetSymbol is IMethodSymbol method
-                    ? HandlerParser.ParseRoutes(method, ctx.Attributes, kind, ct)
+                    ? HandlerParser.ParseRoutes(method, ctx.Attributes, kind, KnownTypeSymbols.For(ctx.SemanticModel.Compilation), ct)
                     : EquatableArray<RouteSpec>.Empty)
             .WithTrackingName(trackingName)
             .SelectMany(static (routes, _) => routes)
@@ -82,56 +92,4 @@ public sealed class WeChatHandlersGenerator : IIncrementalGenerator
     private static IncrementalValueProvider<EquatableArray<RouteSpec>> Merge(
         IncrementalValueProvider<EquatableArray<RouteSpec>> left, IncrementalValueProvider<EquatableArray<RouteSpec>> right) =>
         left.Combine(right).Select(static (pair, _) => pair.Left.Concat(pair.Right).ToEquatableArray());
-
-    /// <summary>Orders routes by ordinal keys so the output does not depend on file or declaration order (except patterns, where it must).</summary>
-    internal static EquatableArray<RouteSpec> Sort(EquatableArray<RouteSpec> routes) =>
-        routes.OrderBy(r => r, RouteComparer.Instance).ToEquatableArray();
-
-    internal static RegistrationSpec Services(EquatableArray<RouteSpec> routes) => new(
-        routes.Count > 0,
-        routes.Where(r => !r.Method.IsStatic)
-            .Select(r => new ServiceSpec(r.Method.ContainingType, r.Method.ConstructorParameters))
-            .Distinct()
-            .OrderBy(s => s.Type, StringComparer.Ordinal)
-            .ToEquatableArray(),
-        routes.SelectMany(r => r.Method.Parameters.Concat(r.Method.ConstructorParameters)
-                .Where(p => p.Kind == ParameterKind.RequiredService)
-                .Select(p => new RequirementSpec(r.Method.HandlerName, p.Type)))
-            .Distinct()
-            .OrderBy(q => q.Handler, StringComparer.Ordinal)
-            .ThenBy(q => q.ServiceType, StringComparer.Ordinal)
-            .ToEquatableArray());
-
-    private sealed class RouteComparer : IComparer<RouteSpec>
-    {
-        public static readonly RouteComparer Instance = new();
-
-        public int Compare(RouteSpec? x, RouteSpec? y)
-        {
-            if (ReferenceEquals(x, y))
-            {
-                return 0;
-            }
-
-            if (x is null || y is null)
-            {
-                return x is null ? -1 : 1;
-            }
-
-            int c = x.Kind.CompareTo(y.Kind);
-            if (c == 0 && x.Kind == RouteKind.TextPattern)
-            {
-                c = string.CompareOrdinal(x.Method.ContainingType, y.Method.ContainingType);
-                c = c != 0 ? c : x.Order.CompareTo(y.Order);
-            }
-
-            c = c != 0 ? c : string.CompareOrdinal(x.Key, y.Key);
-            c = c != 0 ? c : string.CompareOrdinal(x.Method.ContainingType, y.Method.ContainingType);
-            c = c != 0 ? c : string.CompareOrdinal(x.Method.MethodName, y.Method.MethodName);
-            c = c != 0 ? c : x.Ack.CompareTo(y.Ack);
-            return c != 0 ? c : string.CompareOrdinal(Signature(x.Method), Signature(y.Method));
-        }
-
-        private static string Signature(MethodSpec method) => string.Join(",", method.Parameters.Select(p => p.Type));
-    }
 }

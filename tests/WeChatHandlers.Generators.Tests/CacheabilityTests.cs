@@ -142,6 +142,68 @@ public sealed class CacheabilityTests
     }
 
     [Fact]
+    public void Editing_an_unrelated_file_is_fully_cached()
+    {
+        var compilation = TestCompilation.Create(Handlers, OtherFile);
+        var driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+
+        var result = driver.RunGenerators(ReplaceTree(compilation, 1, OtherFile.Replace("=> 1;", "=> 2;", StringComparison.Ordinal))).GetRunResult().Results.Single();
+
+        AssertSteps(result, TrackingNames.All, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertOutputs(result, IncrementalStepRunReason.Cached);
+    }
+
+    [Fact]
+    public void Moving_the_payload_type_to_another_file_keeps_every_output()
+    {
+        var compilation = TestCompilation.Create(Handlers, OtherFile);
+        var driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+
+        int start = Handlers.IndexOf("[WeChatPayload]", StringComparison.Ordinal);
+        string payload = Handlers[start..];
+        var moved = ReplaceTree(ReplaceTree(compilation, 0, Handlers[..start]), 1, OtherFile + "\n" + payload);
+        var result = driver.RunGenerators(moved).GetRunResult().Results.Single();
+
+        AssertSteps(result, [TrackingNames.DispatchTable, TrackingNames.ServiceRegistrations], IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertSameOutput(driver, result);
+        AssertOutputs(result, IncrementalStepRunReason.Cached);
+    }
+
+    [Fact]
+    public void Moving_the_handler_class_to_another_file_keeps_the_model_equal()
+    {
+        var compilation = TestCompilation.Create(Handlers, OtherFile);
+        var driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+
+        int start = Handlers.IndexOf("public sealed class Support", StringComparison.Ordinal);
+        int end = Handlers.IndexOf("[WeChatPayload]", StringComparison.Ordinal);
+        string handlerClass = Handlers[start..end];
+        var moved = ReplaceTree(ReplaceTree(compilation, 0, Handlers.Remove(start, end - start)), 1, OtherFile + "\n" + handlerClass);
+        var result = driver.RunGenerators(moved).GetRunResult().Results.Single();
+
+        AssertSteps(result, [TrackingNames.DispatchTable, TrackingNames.ServiceRegistrations, TrackingNames.Payloads], IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertSameOutput(driver, result);
+        AssertOutputs(result, IncrementalStepRunReason.Cached);
+    }
+
+    [Fact]
+    public void Changing_a_handler_constructor_regenerates_the_registration_only()
+    {
+        var compilation = TestCompilation.Create(Handlers);
+        var driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+
+        string edited = Handlers.Replace("Support(IServiceProvider services)", "Support(IServiceProvider services, IServiceProvider? more = null)", StringComparison.Ordinal);
+        var result = driver.RunGenerators(ReplaceOnlyTree(compilation, edited)).GetRunResult().Results.Single();
+
+        // The constructor is the registration's business: the dispatcher resolves the handler, it does not build it.
+        Assert.Equal([IncrementalStepRunReason.Modified], StepReasons(result, TrackingNames.ServiceRegistrations));
+        Assert.Equal([IncrementalStepRunReason.Unchanged], StepReasons(result, TrackingNames.DispatchTable));
+        var outputs = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+        Assert.Equal(1, outputs.Count(r => r == IncrementalStepRunReason.Modified));
+        Assert.Contains("GetService<global::System.IServiceProvider>(sp)", result.GeneratedSources.Single(s => s.HintName == Emitter.ServicesHintName).SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Models_hold_no_roslyn_objects()
     {
         var compilation = TestCompilation.Create(Handlers, SnapshotTests.DesignExample.Replace("namespace Support;", "namespace Support2;", StringComparison.Ordinal));
@@ -195,6 +257,23 @@ public sealed class CacheabilityTests
                 Walk(field.GetValue(value), seen, $"{path}.{field.Name}");
             }
         }
+    }
+
+    private const string OtherFile = TestCompilation.Usings + "namespace App;\n\npublic sealed class Unrelated\n{\n    public int X => 1;\n}\n";
+
+    private static Compilation ReplaceTree(Compilation compilation, int index, string source)
+    {
+        var old = compilation.SyntaxTrees.ElementAt(index);
+        return compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(source, TestCompilation.ParseOptions, path: old.FilePath));
+    }
+
+    /// <summary>Every file the second run generated is the one the first run generated, text for text.</summary>
+    private static void AssertSameOutput(GeneratorDriver before, GeneratorRunResult after)
+    {
+        var first = before.GetRunResult().Results.Single().GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        var second = after.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        Assert.Equal(first.Keys.Order(StringComparer.Ordinal), second.Keys.Order(StringComparer.Ordinal));
+        Assert.All(second, pair => Assert.Equal(first[pair.Key], pair.Value));
     }
 
     private static Compilation ReplaceOnlyTree(Compilation compilation, string source)

@@ -25,7 +25,7 @@ public sealed class RegistrationTests
     [InlineData("Contoso.Support", "AddContosoSupportHandlers")]
     [InlineData("my-app_2", "Addmyapp_2Handlers")]
     public void The_registration_is_named_after_the_assembly(string assemblyName, string expected) =>
-        Assert.Equal(expected, Emitter.RegistrationName(assemblyName));
+        Assert.Equal(expected, RegistrationBuilder.RegistrationName(assemblyName));
 
     [Fact]
     public void A_test_project_registers_the_apps_handlers_by_name_without_InternalsVisibleTo()

@@ -18,7 +18,7 @@ namespace Microsoft.Extensions.DependencyInjection
         /// </summary>
         /// <param name="services">The service collection.</param>
         /// <returns>The same service collection.</returns>
-        [global::System.ObsoleteAttribute("This assembly declares no WeChat handlers, so this would register an empty dispatcher. To register another assembly's handlers (the app's, from its tests), call its generated Add{AssemblyName}Handlers(), e.g. services.AddAddMyAppHandlers().", true)]
+        [global::System.ObsoleteAttribute("This assembly declares no WeChat handlers, so this would register an empty dispatcher. To register another assembly's handlers (the app's, from its tests), call its generated Add{AssemblyName}Handlers(), e.g. services.AddMyAppHandlers().", true)]
         public static global::Microsoft.Extensions.DependencyInjection.IServiceCollection AddWeChatHandlers(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services)
         {
             global::System.ArgumentNullException.ThrowIfNull(services);
