@@ -13,7 +13,7 @@ namespace WeChatHandlers.AspNetCore;
 /// within its deadline), <see cref="ReplyWriter"/> (every answer), <see cref="Refusals"/> (every refusal). This file
 /// only puts them in order.
 /// </summary>
-internal sealed class WeChatCallbackEndpoint
+internal sealed class WeChatCallbackEndpoint : IDisposable
 {
     private readonly WeChatCallbackOptions _options;
     private readonly PushOpener _opener;
@@ -34,6 +34,7 @@ internal sealed class WeChatCallbackEndpoint
     {
         _options = options.Value;
         _opener = new PushOpener(_options, accounts);
+        var gate = new DedupeGate(dedupe, _options, time, metrics, logger);
         _run = new RunContext(
             _options,
             dispatcher,
@@ -42,11 +43,15 @@ internal sealed class WeChatCallbackEndpoint
             metrics,
             logger,
             time,
-            new DedupeGate(dedupe, _options, time, metrics, logger),
-            new HandlerTimeouts(_options.HandlerTimeout, time),
+            gate,
+            new HandlerTimeouts(_options.HandlerTimeout, time, queue.ShutdownDeadline),
+            new RunWatch(time, _options.HandlerDeadline, gate.RenewEvery),
             new ReplyWriter(time, logger));
         _observers = [.. observers];
     }
+
+    /// <summary>Stops the watch's timer (runs still in flight finish; they are no longer renewed).</summary>
+    public void Dispose() => _run.Watch.Dispose();
 
     public Task HandleAsync(HttpContext http)
     {

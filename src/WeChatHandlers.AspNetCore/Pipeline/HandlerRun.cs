@@ -10,18 +10,16 @@ namespace WeChatHandlers.AspNetCore;
 /// message's dedupe lease alive while it runs; and, for a run WeChat waits on, answers within the deadline.
 /// </summary>
 /// <remarks>
-/// One timer per run, armed before the handler is invoked, so a handler that blocks its thread is bounded too: the
-/// timer renews the lease every third of it and, at the deadline, answers <c>success</c> itself (the run owns a live
-/// lease, so that is the truth). Whoever answers first wins one <see cref="Interlocked"/> exchange on the answer
-/// state, and only the winner writes the response.
+/// The run joins the endpoint's <see cref="RunWatch"/> before the handler is invoked, so a handler that blocks its
+/// thread is bounded too: the watch's ticks renew the lease every third of it and, at the deadline, answer
+/// <c>success</c> (the run owns a live lease, so that is the truth). Whoever answers first wins one
+/// <see cref="Interlocked"/> exchange on the answer state, and only the winner writes the response.
 /// </remarks>
 internal sealed class HandlerRun
 {
     private const int Unanswered = 0;
     private const int AnsweredByHandler = 1;
     private const int AnsweredAtDeadline = 2;
-
-    private static readonly TimerCallback s_onTimer = static state => ((HandlerRun)state!).OnTimer();
 
     private readonly RunContext _context;
     private readonly InboundMessage _message;
@@ -33,7 +31,6 @@ internal sealed class HandlerRun
     private HttpContext? _http;
     private long _deadlineAt = long.MaxValue;
     private long _renewAt;
-    private ITimer? _timer;
     private bool _finished;
     private volatile bool _completing;
     private int _answer;
@@ -50,6 +47,15 @@ internal sealed class HandlerRun
         _msgType = msgType;
         _owner = owner;
     }
+
+    /// <summary>The neighbours of this run in the watch's list of runs in flight (guarded by the watch).</summary>
+    internal HandlerRun? WatchPrev;
+
+    /// <inheritdoc cref="WatchPrev"/>
+    internal HandlerRun? WatchNext;
+
+    /// <summary>Whether the run is in the watch's list (guarded by the watch).</summary>
+    internal bool Watched;
 
     /// <summary>What a transfer reply needs, read before the message's buffers go back to the pool.</summary>
     public ReplyFields? ReplyFields { get; private set; }
@@ -136,7 +142,7 @@ internal sealed class HandlerRun
     {
         var c = _context;
         long started = c.Time.GetTimestamp();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(c.Queue.ShutdownDeadline, c.Timeouts.Current());
+        var cancellation = c.Timeouts.Current();
         var scope = c.Scopes.CreateAsyncScope();
         try
         {
@@ -148,7 +154,7 @@ internal sealed class HandlerRun
                 IsEncrypted = _message.Encrypted,
                 Payload = payload.Data,
             };
-            var result = await c.Dispatcher.InvokeAsync(_route, payload, context, scope.ServiceProvider, timeout.Token).ConfigureAwait(false);
+            var result = await c.Dispatcher.InvokeAsync(_route, payload, context, scope.ServiceProvider, cancellation).ConfigureAwait(false);
             if (result.Reply.Kind == WeChatReplyKind.TransferToCustomerService)
             {
                 ReplyFields = new(
@@ -202,19 +208,8 @@ internal sealed class HandlerRun
 
     private void Arm()
     {
-        long now = _context.Time.GetTimestamp();
-        _renewAt = now + Ticks(_context.Dedupe.RenewEvery);
-        lock (_timerGate)
-        {
-            // Created disarmed, then set, so the callback never sees a run without its timer; no execution context
-            // is captured (the callback needs none, and flowing one per push costs).
-            using (ExecutionContext.SuppressFlow())
-            {
-                _timer = _context.Time.CreateTimer(s_onTimer, this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            }
-
-            Reschedule(now);
-        }
+        _renewAt = _context.Time.GetTimestamp() + Ticks(_context.Dedupe.RenewEvery);
+        _context.Watch.Join(this);
     }
 
     private void Disarm()
@@ -227,14 +222,14 @@ internal sealed class HandlerRun
             }
 
             _finished = true;
-            _timer?.Dispose();
-            _timer = null;
         }
+
+        _context.Watch.Leave(this);
     }
 
-    private void OnTimer()
+    /// <summary>Called by the watch on every tick while the run is in flight: answers at the deadline, renews the lease when due.</summary>
+    internal void OnTick(long now)
     {
-        long now = _context.Time.GetTimestamp();
         HttpContext? answer = null;
         bool renew = false;
         lock (_timerGate)
@@ -254,8 +249,6 @@ internal sealed class HandlerRun
                 _renewAt = now + Ticks(_context.Dedupe.RenewEvery);
                 renew = true;
             }
-
-            Reschedule(now);
         }
 
         if (answer is not null)
@@ -298,19 +291,6 @@ internal sealed class HandlerRun
         {
             Volatile.Write(ref _renewing, 0);
         }
-    }
-
-    /// <summary>Sets the timer to the next renewal, or the deadline while WeChat is still unanswered, whichever is first.</summary>
-    private void Reschedule(long now)
-    {
-        long next = _renewAt;
-        if (_http is not null && Volatile.Read(ref _answer) == Unanswered && _deadlineAt < next)
-        {
-            next = _deadlineAt;
-        }
-
-        double seconds = Math.Max(next - now, 0) / (double)_context.Time.TimestampFrequency;
-        _timer?.Change(TimeSpan.FromSeconds(seconds), Timeout.InfiniteTimeSpan);
     }
 
     private TaskCompletionSource DeadlineAnswered()

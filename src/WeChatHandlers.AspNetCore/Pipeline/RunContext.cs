@@ -14,4 +14,5 @@ internal sealed record RunContext(
     TimeProvider Time,
     DedupeGate Dedupe,
     HandlerTimeouts Timeouts,
+    RunWatch Watch,
     ReplyWriter Replies);
