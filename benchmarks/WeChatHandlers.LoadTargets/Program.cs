@@ -52,7 +52,10 @@ switch (mode)
         if (ours)
         {
             app.MapWeChatCallback("/wechat");
-            app.MapGet("/stats", () => $"handled={LoadHandlers.Handled} skipped={ForgetfulDedupeStore.Skipped}");
+            app.MapGet("/stats", () =>
+                $"handled={LoadHandlers.Handled} skipped={ForgetfulDedupeStore.Skipped} " +
+                $"allocated_mb={GC.GetTotalAllocatedBytes() >> 20} gcs={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} " +
+                $"gc_pause_ms={GC.GetTotalPauseDuration().TotalMilliseconds:F0}");
         }
         else
         {
