@@ -48,6 +48,7 @@ switch (mode)
             builder.Services.AddWeChatCallback(builder.Configuration.GetSection("WeChat"));
         }
 
+        FirstChance.Start();
         var app = builder.Build();
         if (ours)
         {
@@ -55,7 +56,7 @@ switch (mode)
             app.MapGet("/stats", () =>
                 $"handled={LoadHandlers.Handled} skipped={ForgetfulDedupeStore.Skipped} " +
                 $"allocated_mb={GC.GetTotalAllocatedBytes() >> 20} gcs={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} " +
-                $"gc_pause_ms={GC.GetTotalPauseDuration().TotalMilliseconds:F0}");
+                $"gc_pause_ms={GC.GetTotalPauseDuration().TotalMilliseconds:F0} exceptions={FirstChance.Count}");
         }
         else
         {
@@ -73,6 +74,16 @@ switch (mode)
     default:
         Console.Error.WriteLine("usage: ours|bare --urls http://127.0.0.1:PORT, or requests <dir> <count>");
         return 2;
+}
+
+/// <summary>Counts exceptions thrown anywhere in the server (caught or not): a hot path should throw none.</summary>
+internal static class FirstChance
+{
+    private static long s_count;
+
+    public static long Count => Interlocked.Read(ref s_count);
+
+    public static void Start() => AppDomain.CurrentDomain.FirstChanceException += static (_, _) => Interlocked.Increment(ref s_count);
 }
 
 internal static class Bare

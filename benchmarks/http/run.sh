@@ -145,4 +145,4 @@ wrk_version=$( (wrk -v 2>&1 || true) | head -n1 | cut -d' ' -f1-2)
 header="HTTP load, $(date -u +%Y-%m-%dT%H:%MZ), per server a $((server_warmup * 4))s warm-up, then ${duration}s per case after ${warmup}s, wrk -t1 -c${connections} on CPU ${client_cpu}, server on CPU ${server_cpu}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), node $(node --version), ${wrk_version}"
 out="benchmarks/http/results-$(date -u +%Y%m%d-%H%M).md"
 [[ -n "$smoke" ]] && out="$work/smoke.md"
-printf '%s\n\n%s\n\nOurs, all cases including warm-ups:%s (handled: handler runs; skipped: requests the forgetful store kept from the handler; allocated, collections gen0/1/2 and GC pause time over the server's life).\n' "$header" "$table" "$ours_stats" | tee "$out"
+printf '%s\n\n%s\n\nOurs, all cases including warm-ups:%s (handled: handler runs; skipped: requests the forgetful store kept from the handler; allocated, collections gen0/1/2 and GC pause time over each server run).\n' "$header" "$table" "$ours_stats" | tee "$out"
