@@ -44,7 +44,7 @@ internal sealed class WeChatCallbackEndpoint : IDisposable
             logger,
             time,
             gate,
-            new HandlerTimeouts(_options.HandlerTimeout, time, queue.ShutdownDeadline),
+            new CoarseTimeouts(_options.HandlerTimeout, TimeSpan.FromSeconds(1), time, queue.ShutdownDeadline),
             new RunWatch(time, _options.HandlerDeadline, gate.RenewEvery),
             new ReplyWriter(time, logger));
         _observers = [.. observers];

@@ -21,7 +21,8 @@ internal enum ClaimOutcome
 
 /// <summary>
 /// The endpoint's side of the dedupe store: owner ids, the lease, and a timeout on every store call, so a store that
-/// hangs (Redis down) costs a push at most <see cref="WeChatCallbackOptions.DedupeStoreTimeout"/> per call.
+/// hangs (Redis down) costs a push at most <see cref="WeChatCallbackOptions.DedupeStoreTimeout"/> (plus a tenth of a
+/// second) per call. The timeouts are coarse (<see cref="CoarseTimeouts"/>): no timer is armed per call.
 /// </summary>
 internal sealed class DedupeGate
 {
@@ -34,6 +35,7 @@ internal sealed class DedupeGate
     private readonly TimeProvider _time;
     private readonly WeChatCallbackMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly CoarseTimeouts _timeouts;
 
     public DedupeGate(IWeChatDedupeStore store, WeChatCallbackOptions options, TimeProvider time, WeChatCallbackMetrics metrics, ILogger logger)
     {
@@ -42,6 +44,7 @@ internal sealed class DedupeGate
         _time = time;
         _metrics = metrics;
         _logger = logger;
+        _timeouts = new CoarseTimeouts(options.DedupeStoreTimeout, TimeSpan.FromMilliseconds(100), time);
     }
 
     public TimeSpan Lease => _options.DedupeLease;
@@ -60,7 +63,7 @@ internal sealed class DedupeGate
         WeChatDedupeDecision decision;
         try
         {
-            decision = await BoundedAsync(_store.TryBeginAsync(key, owner, Lease, cancellationToken), _options.DedupeStoreTimeout, cancellationToken).ConfigureAwait(false);
+            decision = await BoundedAsync(_store.TryBeginAsync(key, owner, Lease, cancellationToken)).ConfigureAwait(false);
             if (decision == WeChatDedupeDecision.InFlight)
             {
                 var left = _options.HandlerDeadline - _time.GetElapsedTime(arrived);
@@ -69,7 +72,11 @@ internal sealed class DedupeGate
                     left = TimeSpan.Zero;
                 }
 
-                decision = await BoundedAsync(_store.WaitAsync(key, owner, Lease, left, cancellationToken), left + _options.DedupeStoreTimeout, cancellationToken).ConfigureAwait(false);
+                // Waiting has its own bound (the deadline left, plus the store's timeout): a rare path, timed exactly.
+                var waiting = _store.WaitAsync(key, owner, Lease, left, cancellationToken);
+                decision = waiting.IsCompletedSuccessfully
+                    ? waiting.Result
+                    : await waiting.AsTask().WaitAsync(left + _options.DedupeStoreTimeout, _time, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -95,7 +102,7 @@ internal sealed class DedupeGate
     {
         try
         {
-            await BoundedAsync(_store.CompleteAsync(key, owner, succeeded, _options.DedupeWindow, CancellationToken.None), _options.DedupeStoreTimeout, CancellationToken.None).ConfigureAwait(false);
+            await BoundedAsync(_store.CompleteAsync(key, owner, succeeded, _options.DedupeWindow, CancellationToken.None)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -109,7 +116,7 @@ internal sealed class DedupeGate
     {
         try
         {
-            return await BoundedAsync(_store.RenewAsync(key, owner, Lease, CancellationToken.None), _options.DedupeStoreTimeout, CancellationToken.None).ConfigureAwait(false);
+            return await BoundedAsync(_store.RenewAsync(key, owner, Lease, CancellationToken.None)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -119,23 +126,38 @@ internal sealed class DedupeGate
         }
     }
 
-    private async ValueTask<T> BoundedAsync<T>(ValueTask<T> call, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        if (call.IsCompletedSuccessfully)
-        {
-            return call.Result;
-        }
+    private ValueTask<T> BoundedAsync<T>(ValueTask<T> call) =>
+        call.IsCompletedSuccessfully ? new(call.Result) : new(BoundAsync(call.AsTask()));
 
-        return await call.AsTask().WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+    private ValueTask BoundedAsync(ValueTask call) =>
+        call.IsCompletedSuccessfully ? ValueTask.CompletedTask : new(BoundAsync(call.AsTask()));
+
+    private async Task<T> BoundAsync<T>(Task<T> call)
+    {
+        var timeout = _timeouts.Current();
+        try
+        {
+            return await call.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !call.IsCompleted)
+        {
+            throw TimedOut();
+        }
     }
 
-    private async ValueTask BoundedAsync(ValueTask call, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task BoundAsync(Task call)
     {
-        if (call.IsCompletedSuccessfully)
+        var timeout = _timeouts.Current();
+        try
         {
-            return;
+            await call.WaitAsync(timeout).ConfigureAwait(false);
         }
-
-        await call.AsTask().WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !call.IsCompleted)
+        {
+            throw TimedOut();
+        }
     }
+
+    private TimeoutException TimedOut() =>
+        new($"The dedupe store did not answer within {_options.DedupeStoreTimeout.TotalMilliseconds:F0} ms.");
 }

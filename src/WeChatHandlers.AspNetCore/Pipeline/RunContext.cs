@@ -13,6 +13,6 @@ internal sealed record RunContext(
     ILogger Logger,
     TimeProvider Time,
     DedupeGate Dedupe,
-    HandlerTimeouts Timeouts,
+    CoarseTimeouts Timeouts,
     RunWatch Watch,
     ReplyWriter Replies);
