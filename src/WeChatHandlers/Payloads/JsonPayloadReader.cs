@@ -329,6 +329,121 @@ internal static class JsonPayloadReader
         public readonly WeChatPayloadException Error(string reason) => new(reason, _pos);
     }
 
+    // What a walk over validated JSON must stop at when skipping a container: strings (which may hold brackets) and brackets.
+    private static readonly SearchValues<byte> s_structural = SearchValues.Create("\"{}[]"u8);
+
+    /// <summary>
+    /// Reads over JSON that <see cref="Scan"/> has validated, for binders walking a container again: no grammar checks,
+    /// only the searches that find where each token ends.
+    /// </summary>
+    internal static class Validated
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int SkipWhitespace(ReadOnlySpan<byte> json, int pos)
+        {
+            while ((uint)pos < (uint)json.Length && json[pos] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+            {
+                pos++;
+            }
+
+            return pos;
+        }
+
+        /// <summary>The string whose opening quote is at <paramref name="pos"/>: the slice between its quotes; <paramref name="pos"/> moves past it.</summary>
+        public static FieldSlot ReadString(ReadOnlySpan<byte> json, ref int pos, out bool escaped)
+        {
+            int begin = pos + 1;
+            int end = EndOfString(json, begin, out escaped);
+            pos = end + 1;
+            return new FieldSlot(begin, end - begin, escaped ? SlotKind.JsonEscaped : SlotKind.Raw);
+        }
+
+        /// <summary>The closing quote of the string whose body starts at <paramref name="begin"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int EndOfString(ReadOnlySpan<byte> json, int begin, out bool escaped)
+        {
+            escaped = false;
+            int pos = begin;
+            while (true)
+            {
+                int k = json[pos..].IndexOfAny((byte)'"', (byte)'\\');
+                pos += k;
+                if (json[pos] == (byte)'"')
+                {
+                    return pos;
+                }
+
+                // A backslash and the byte it escapes; the four hex digits of \u never hold a quote or a backslash.
+                escaped = true;
+                pos += 2;
+            }
+        }
+
+        /// <summary>
+        /// The value at <paramref name="pos"/> (after whitespace): its slot and kind, <paramref name="pos"/> moved past it.
+        /// Containers give their extent from the opening bracket; <c>null</c> is <see cref="NodeKind.Absent"/>.
+        /// </summary>
+        public static FieldSlot ReadValue(ReadOnlySpan<byte> json, ref int pos, out NodeKind kind)
+        {
+            int begin = pos;
+            switch (json[pos])
+            {
+                case (byte)'"':
+                    kind = NodeKind.JsonString;
+                    return ReadString(json, ref pos, out _);
+                case (byte)'{':
+                    kind = NodeKind.JsonObject;
+                    pos = EndOfContainer(json, pos);
+                    return new FieldSlot(begin, pos - begin, SlotKind.Raw);
+                case (byte)'[':
+                    kind = NodeKind.JsonArray;
+                    pos = EndOfContainer(json, pos);
+                    return new FieldSlot(begin, pos - begin, SlotKind.Raw);
+                case (byte)'n':
+                    kind = NodeKind.Absent;
+                    pos += 4;
+                    return default;
+                default:
+                    // A number, true or false: it ends at a delimiter.
+                    kind = NodeKind.JsonLiteral;
+                    while ((uint)pos < (uint)json.Length && json[pos] is not ((byte)',' or (byte)'}' or (byte)']' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+                    {
+                        pos++;
+                    }
+
+                    return new FieldSlot(begin, pos - begin, SlotKind.Raw);
+            }
+        }
+
+        /// <summary>Just past the bracket that closes the object or array opening at <paramref name="pos"/>.</summary>
+        private static int EndOfContainer(ReadOnlySpan<byte> json, int pos)
+        {
+            int depth = 0;
+            while (true)
+            {
+                pos += json[pos..].IndexOfAny(s_structural);
+                switch (json[pos])
+                {
+                    case (byte)'"':
+                        pos = EndOfString(json, pos + 1, out _) + 1;
+                        break;
+                    case (byte)'{' or (byte)'[':
+                        depth++;
+                        pos++;
+                        break;
+                    default:
+                        pos++;
+                        if (--depth == 0)
+                        {
+                            return pos;
+                        }
+
+                        break;
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// Finds a top-level property by its unescaped name in an already validated document, from
     /// <paramref name="start"/> (the opening brace), with the same scanner that validated it.

@@ -127,6 +127,23 @@ public readonly ref struct WeChatNode
         return buffer[..n].SequenceEqual(utf8);
     }
 
+    /// <summary>
+    /// The field's wire name as UTF-8, for generated binders to switch on: a slice of the payload, or for a JSON name
+    /// with escapes, decoded into <paramref name="buffer"/>. Empty when the decoded name does not fit: a binder sizes the
+    /// buffer one byte past its longest wire name, so a name that long matches none of them anyway.
+    /// </summary>
+    public ReadOnlySpan<byte> GetNameUtf8(Span<byte> buffer)
+    {
+        var raw = _data.Slice(_nameStart, _nameLength);
+        if (!_nameEscaped)
+        {
+            return raw;
+        }
+
+        int n = JsonPayloadReader.Unescape(raw, buffer, out bool complete);
+        return complete ? buffer[..n] : default;
+    }
+
     /// <summary>The field's wire name, for messages.</summary>
     public string GetName()
     {
@@ -392,28 +409,31 @@ public readonly ref struct WeChatNode
                 return false;
             }
 
-            var scanner = new JsonPayloadReader.Scanner(data, _position);
+            // Validated JSON: only the ends of tokens are searched for. The first call stands on the brace, later ones
+            // just after a value.
+            int pos = JsonPayloadReader.Validated.SkipWhitespace(data, _position);
             while (true)
             {
-                // The first call stands on the brace; later ones just after a value.
-                scanner.SkipWhitespace();
-                if (scanner.TryConsume((byte)'{') || scanner.TryConsume((byte)','))
-                {
-                    scanner.SkipWhitespace();
-                }
-
-                if (scanner.TryConsume((byte)'}'))
+                if (data[pos] == (byte)'}')
                 {
                     _done = true;
                     return false;
                 }
 
-                var name = scanner.ReadString(out bool escaped);
-                scanner.SkipWhitespace();
-                scanner.Expect((byte)':');
-                scanner.SkipWhitespace();
-                var value = ReadJsonValue(ref scanner, data, out var kind);
-                _position = scanner.Position;
+                pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos + 1);
+                if (data[pos] == (byte)'}')
+                {
+                    // The empty object.
+                    _done = true;
+                    return false;
+                }
+
+                var name = JsonPayloadReader.Validated.ReadString(data, ref pos, out bool escaped);
+                pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos);
+                pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos + 1);
+                var value = JsonPayloadReader.Validated.ReadValue(data, ref pos, out var kind);
+                pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos);
+                _position = pos;
                 if (kind == NodeKind.Absent)
                 {
                     continue;
@@ -463,23 +483,26 @@ public readonly ref struct WeChatNode
             }
 
             var data = _node._data;
-            var scanner = new JsonPayloadReader.Scanner(data, _position);
+            int pos = JsonPayloadReader.Validated.SkipWhitespace(data, _position);
             while (true)
             {
-                scanner.SkipWhitespace();
-                if (scanner.TryConsume((byte)'[') || scanner.TryConsume((byte)','))
-                {
-                    scanner.SkipWhitespace();
-                }
-
-                if (scanner.TryConsume((byte)']'))
+                // On the opening bracket or on the comma after an item: either way, step over it.
+                if (data[pos] == (byte)']')
                 {
                     _state = 2;
                     return false;
                 }
 
-                var value = ReadJsonValue(ref scanner, data, out var kind);
-                _position = scanner.Position;
+                pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos + 1);
+                if (data[pos] == (byte)']')
+                {
+                    _state = 2;
+                    return false;
+                }
+
+                var value = JsonPayloadReader.Validated.ReadValue(data, ref pos, out var kind);
+                pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos);
+                _position = pos;
                 if (kind == NodeKind.Absent)
                 {
                     continue;
@@ -489,20 +512,5 @@ public readonly ref struct WeChatNode
                 return true;
             }
         }
-    }
-
-    private static FieldSlot ReadJsonValue(ref JsonPayloadReader.Scanner scanner, ReadOnlySpan<byte> data, out NodeKind kind)
-    {
-        byte first = data[scanner.Position];
-        var slot = scanner.ReadValue(known: false, 1, out _);
-        kind = first switch
-        {
-            (byte)'"' => NodeKind.JsonString,
-            (byte)'{' => NodeKind.JsonObject,
-            (byte)'[' => NodeKind.JsonArray,
-            (byte)'n' => NodeKind.Absent,
-            _ => NodeKind.JsonLiteral,
-        };
-        return slot;
     }
 }
