@@ -19,11 +19,18 @@ namespace Shop
             [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
             private Inner(in global::WeChatHandlers.Payloads.WeChatNode node, global::WeChatHandlers.Payloads.WeChatBindingMarker marker)
             {
+                global::System.Span<byte> nameBuffer = stackalloc byte[6];
                 foreach (global::WeChatHandlers.Payloads.WeChatNode field in node.GetFields())
                 {
-                    if (field.NameIs("Value"u8))
+                    global::System.ReadOnlySpan<byte> name = field.GetNameUtf8(nameBuffer);
+                    switch (name.Length)
                     {
-                        this.Value = field.ReadInt32();
+                        case 5:
+                            if (global::System.MemoryExtensions.SequenceEqual(name, "Value"u8))
+                            {
+                                this.Value = field.ReadInt32();
+                            }
+                            break;
                     }
                 }
             }
