@@ -97,9 +97,10 @@ internal static class JsonPayloadReader
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void SkipWhitespace()
         {
-            while (_pos < _json.Length && _json[_pos] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+            // Most tokens are not preceded by whitespace: one test, and no loop that stores the position per byte.
+            if ((uint)_pos < (uint)_json.Length && _json[_pos] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
             {
-                _pos++;
+                _pos = Validated.SkipWhitespace(_json, _pos + 1);
             }
         }
 
@@ -135,6 +136,22 @@ internal static class JsonPayloadReader
             int begin = ++_pos;
             escaped = false;
 
+            // Most strings of a push are short: a byte loop finds a plain one's closing quote before a vector search
+            // would be set up.
+            int scan = begin;
+            int limit = Math.Min(_json.Length, begin + 24);
+            while (scan < limit && _json[scan] is not ((byte)'"' or (byte)'\\') && _json[scan] >= 0x20)
+            {
+                scan++;
+            }
+
+            if (scan < limit && _json[scan] == (byte)'"')
+            {
+                _pos = scan + 1;
+                return new FieldSlot(begin, scan - begin, SlotKind.Raw);
+            }
+
+            _pos = scan;
             while (true)
             {
                 int special = _json[_pos..].IndexOfAny(s_stringSpecials);
@@ -329,9 +346,6 @@ internal static class JsonPayloadReader
         public readonly WeChatPayloadException Error(string reason) => new(reason, _pos);
     }
 
-    // What a walk over validated JSON must stop at when skipping a container: strings (which may hold brackets) and brackets.
-    private static readonly SearchValues<byte> s_structural = SearchValues.Create("\"{}[]"u8);
-
     /// <summary>
     /// Reads over JSON that <see cref="Scan"/> has validated, for binders walking a container again: no grammar checks,
     /// only the searches that find where each token ends.
@@ -364,6 +378,17 @@ internal static class JsonPayloadReader
         {
             escaped = false;
             int pos = begin;
+            int limit = Math.Min(json.Length, begin + 24);
+            while (pos < limit && json[pos] is not ((byte)'"' or (byte)'\\'))
+            {
+                pos++;
+            }
+
+            if (pos < limit && json[pos] == (byte)'"')
+            {
+                return pos;
+            }
+
             while (true)
             {
                 int k = json[pos..].IndexOfAny((byte)'"', (byte)'\\');
@@ -416,31 +441,50 @@ internal static class JsonPayloadReader
         }
 
         /// <summary>Just past the bracket that closes the object or array opening at <paramref name="pos"/>.</summary>
+        /// <remarks>
+        /// A byte loop: the items WeChat sends are short and dense with quotes and brackets, where a vector search
+        /// per token costs more than it finds.
+        /// </remarks>
         private static int EndOfContainer(ReadOnlySpan<byte> json, int pos)
         {
             int depth = 0;
-            while (true)
+            bool inString = false;
+            for (; (uint)pos < (uint)json.Length; pos++)
             {
-                pos += json[pos..].IndexOfAny(s_structural);
-                switch (json[pos])
+                byte b = json[pos];
+                if (inString)
+                {
+                    if (b == (byte)'\\')
+                    {
+                        pos++;
+                    }
+                    else if (b == (byte)'"')
+                    {
+                        inString = false;
+                    }
+
+                    continue;
+                }
+
+                switch (b)
                 {
                     case (byte)'"':
-                        pos = EndOfString(json, pos + 1, out _) + 1;
+                        inString = true;
                         break;
                     case (byte)'{' or (byte)'[':
                         depth++;
-                        pos++;
                         break;
-                    default:
-                        pos++;
+                    case (byte)'}' or (byte)']':
                         if (--depth == 0)
                         {
-                            return pos;
+                            return pos + 1;
                         }
 
                         break;
                 }
             }
+
+            return pos;
         }
     }
 

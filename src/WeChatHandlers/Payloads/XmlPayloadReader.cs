@@ -1029,33 +1029,39 @@ internal static class XmlPayloadReader
         private ReadOnlySpan<byte> ReadName()
         {
             int start = _pos;
-            if (AtEnd || !IsNameStart(_xml[_pos]))
+            var xml = _xml;
+            if ((uint)start >= (uint)xml.Length || !IsNameStart(xml[start]))
             {
                 throw Error("Expected a name");
             }
 
-            // Element names are short: a scalar walk beats a vector search's setup.
-            _pos++;
-            while (_pos < _xml.Length && NameBytes[_xml[_pos]] != 0)
+            // Element names are short: a scalar walk beats a vector search's setup. The position is a local so that
+            // the loop keeps it in a register rather than storing to the scanner each byte.
+            int pos = start + 1;
+            var table = NameBytes;
+            while ((uint)pos < (uint)xml.Length && table[xml[pos]] != 0)
             {
-                _pos++;
+                pos++;
             }
 
-            return _xml[start.._pos];
+            _pos = pos;
+            return xml[start..pos];
         }
 
         private static bool IsNameStart(byte b) => NameBytes[b] == 2;
 
-
         private bool SkipWhitespace()
         {
             int start = _pos;
-            while (_pos < _xml.Length && WeChatPayload.IsWhitespace(_xml[_pos]))
+            int pos = start;
+            var xml = _xml;
+            while ((uint)pos < (uint)xml.Length && WeChatPayload.IsWhitespace(xml[pos]))
             {
-                _pos++;
+                pos++;
             }
 
-            return _pos > start;
+            _pos = pos;
+            return pos > start;
         }
 
         private void SkipPast(ReadOnlySpan<byte> terminator, string error)
