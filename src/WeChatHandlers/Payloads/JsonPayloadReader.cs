@@ -138,14 +138,15 @@ internal static class JsonPayloadReader
 
             // Most strings of a push are short: a byte loop finds a plain one's closing quote before a vector search
             // would be set up.
+            var json = _json;
             int scan = begin;
-            int limit = Math.Min(_json.Length, begin + 24);
-            while (scan < limit && _json[scan] is not ((byte)'"' or (byte)'\\') && _json[scan] >= 0x20)
+            int limit = Math.Min(json.Length, begin + 24);
+            while (scan < limit && json[scan] >= 0x20 && json[scan] != (byte)'"' && json[scan] != (byte)'\\')
             {
                 scan++;
             }
 
-            if (scan < limit && _json[scan] == (byte)'"')
+            if (scan < limit && json[scan] == (byte)'"')
             {
                 _pos = scan + 1;
                 return new FieldSlot(begin, scan - begin, SlotKind.Raw);

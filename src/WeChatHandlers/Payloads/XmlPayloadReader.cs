@@ -104,7 +104,8 @@ internal static class XmlPayloadReader
         int pos = position;
         while (true)
         {
-            int next = (uint)pos < (uint)xml.Length ? xml[pos..].IndexOf((byte)'<') : -1;
+            // Elements usually follow one another directly: test the byte before searching.
+            int next = (uint)pos >= (uint)xml.Length ? -1 : xml[pos] == (byte)'<' ? 0 : xml[pos..].IndexOf((byte)'<');
             if (next < 0 || pos + next + 1 >= xml.Length)
             {
                 position = xml.Length;
@@ -218,7 +219,7 @@ internal static class XmlPayloadReader
         int cdataCount = 0, cdataStart = 0, cdataLength = 0, depth = 0;
         while (true)
         {
-            int next = xml[pos..].IndexOfAny((byte)'<', (byte)'&', (byte)'\r');
+            int next = xml[pos] == (byte)'<' ? 0 : xml[pos..].IndexOfAny((byte)'<', (byte)'&', (byte)'\r');
             otherText |= next > 0;
             pos += next;
             byte c = xml[pos];
