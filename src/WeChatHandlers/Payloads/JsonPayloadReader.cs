@@ -449,39 +449,35 @@ internal static class JsonPayloadReader
         private static int EndOfContainer(ReadOnlySpan<byte> json, int pos)
         {
             int depth = 0;
-            bool inString = false;
-            for (; (uint)pos < (uint)json.Length; pos++)
+            while ((uint)pos < (uint)json.Length)
             {
-                byte b = json[pos];
-                if (inString)
+                byte b = json[pos++];
+                if (b == (byte)'"')
                 {
-                    if (b == (byte)'\\')
+                    // A string: its own tight loop, so the structural loop carries no in-string state.
+                    while ((uint)pos < (uint)json.Length)
                     {
-                        pos++;
-                    }
-                    else if (b == (byte)'"')
-                    {
-                        inString = false;
-                    }
-
-                    continue;
-                }
-
-                switch (b)
-                {
-                    case (byte)'"':
-                        inString = true;
-                        break;
-                    case (byte)'{' or (byte)'[':
-                        depth++;
-                        break;
-                    case (byte)'}' or (byte)']':
-                        if (--depth == 0)
+                        byte c = json[pos++];
+                        if (c == (byte)'"')
                         {
-                            return pos + 1;
+                            break;
                         }
 
-                        break;
+                        if (c == (byte)'\\')
+                        {
+                            pos++;
+                        }
+                    }
+                }
+                else if ((b | 0x20) == (byte)'{')
+                {
+                    // '{' or '['.
+                    depth++;
+                }
+                else if ((b | 0x20) == (byte)'}' && --depth == 0)
+                {
+                    // '}' or ']'.
+                    return pos;
                 }
             }
 
