@@ -844,6 +844,13 @@ internal static class XmlPayloadReader
                     throw new WeChatPayloadException("Elements are nested too deeply", nameStart - 1);
                 }
 
+                // Most nested elements hold one text or CDATA value: the top-level fields' fast path checks and
+                // consumes one whole, end tag included.
+                if (TryReadSimpleContent(_xml.Slice(nameStart, nameLength), out _))
+                {
+                    continue;
+                }
+
                 openStarts[depth] = nameStart;
                 openLengths[depth] = nameLength;
                 depth++;
