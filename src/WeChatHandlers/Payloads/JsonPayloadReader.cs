@@ -72,6 +72,19 @@ internal static class JsonPayloadReader
         return complete ? FieldNames.Match(buffer[..n]) : -1;
     }
 
+    // Per byte: 1 when it may stand in a string as it is (not a quote, a backslash or a control character).
+    private static ReadOnlySpan<byte> PlainStringBytes =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ];
+
     /// <summary>A strict, allocation-free JSON tokenizer over one buffer.</summary>
     internal ref struct Scanner(ReadOnlySpan<byte> json, int start)
     {
@@ -141,7 +154,8 @@ internal static class JsonPayloadReader
             var json = _json;
             int scan = begin;
             int limit = Math.Min(json.Length, begin + 24);
-            while (scan < limit && json[scan] >= 0x20 && json[scan] != (byte)'"' && json[scan] != (byte)'\\')
+            var plain = PlainStringBytes;
+            while (scan < limit && plain[json[scan]] != 0)
             {
                 scan++;
             }
@@ -380,7 +394,8 @@ internal static class JsonPayloadReader
             escaped = false;
             int pos = begin;
             int limit = Math.Min(json.Length, begin + 24);
-            while (pos < limit && json[pos] is not ((byte)'"' or (byte)'\\'))
+            var plain = PlainStringBytes;
+            while (pos < limit && plain[json[pos]] != 0)
             {
                 pos++;
             }
@@ -449,6 +464,7 @@ internal static class JsonPayloadReader
         private static int EndOfContainer(ReadOnlySpan<byte> json, int pos)
         {
             int depth = 0;
+            var plain = PlainStringBytes;
             while ((uint)pos < (uint)json.Length)
             {
                 byte b = json[pos++];
@@ -458,6 +474,11 @@ internal static class JsonPayloadReader
                     while ((uint)pos < (uint)json.Length)
                     {
                         byte c = json[pos++];
+                        if (plain[c] != 0)
+                        {
+                            continue;
+                        }
+
                         if (c == (byte)'"')
                         {
                             break;
