@@ -163,12 +163,14 @@ internal static class PayloadEmitter
 
         // Decoded JSON names with escapes land here; one byte past the longest wire name tells a longer name apart.
         w.Line($"global::System.Span<byte> nameBuffer = stackalloc byte[{longest + 1}];");
-        w.Open($"foreach ({Node} field in node.GetFields())");
-        WriteSwitch(w, "field", "name", top);
+        w.Line("var fields = node.GetFields();");
+        w.Open("while (fields.MoveNext())");
+        w.Line($"{Node} field = fields.Current;");
+        WriteSwitch(w, "fields", "field", "name", top);
         w.Close();
     }
 
-    private static void WriteSwitch(SourceWriter w, string field, string name, List<Case> cases)
+    private static void WriteSwitch(SourceWriter w, string fields, string field, string name, List<Case> cases)
     {
         w.Line($"global::System.ReadOnlySpan<byte> {name} = {field}.GetNameUtf8(nameBuffer);");
         w.Open($"switch ({name}.Length)");
@@ -179,7 +181,7 @@ internal static class PayloadEmitter
             var list = bucket.ToList();
             if (list.Count == 1)
             {
-                WriteChain(w, field, name, list);
+                WriteChain(w, fields, field, name, list);
             }
             else
             {
@@ -189,7 +191,7 @@ internal static class PayloadEmitter
                 {
                     w.Line($"case {ByteLiteral(group.Key)}:");
                     w.Indent();
-                    WriteChain(w, field, name, group.ToList());
+                    WriteChain(w, fields, field, name, group.ToList());
                     w.Line("break;");
                     w.Outdent();
                 }
@@ -221,7 +223,7 @@ internal static class PayloadEmitter
         return best;
     }
 
-    private static void WriteChain(SourceWriter w, string field, string name, List<Case> cases)
+    private static void WriteChain(SourceWriter w, string fields, string field, string name, List<Case> cases)
     {
         bool first = true;
         foreach (var c in cases)
@@ -229,7 +231,7 @@ internal static class PayloadEmitter
             w.Open($"{(first ? "if" : "else if")} (global::System.MemoryExtensions.SequenceEqual({name}, {Emitter.Literal(c.WireName)}u8))");
             if (c.Member is not null)
             {
-                WriteAssign(w, c.Member, field);
+                WriteAssign(w, c.Member, fields, field);
             }
             else
             {
@@ -254,8 +256,10 @@ internal static class PayloadEmitter
 
         w.Open($"if ({field}.IsObject)");
         w.Open("try");
-        w.Open($"foreach ({Node} inner in {field}.GetFields())");
-        WriteSwitch(w, "inner", "innerName", inner);
+        w.Line($"var innerFields = {field}.GetFields();");
+        w.Open("while (innerFields.MoveNext())");
+        w.Line($"{Node} inner = innerFields.Current;");
+        WriteSwitch(w, "innerFields", "inner", "innerName", inner);
         w.Close();
         w.Close();
         w.Open("catch (global::WeChatHandlers.WeChatPayloadException e)");
@@ -264,7 +268,7 @@ internal static class PayloadEmitter
         w.Close();
     }
 
-    private static void WriteAssign(SourceWriter w, PayloadMemberSpec m, string field)
+    private static void WriteAssign(SourceWriter w, PayloadMemberSpec m, string fields, string field)
     {
         string seen = m.Required ? $" seen_{m.Name} = true;" : string.Empty;
         if (m.Collection == CollectionKind.None)
@@ -276,9 +280,13 @@ internal static class PayloadEmitter
         string item = m.Value == ValueKind.Payload
             ? $"{Binding}.Item<{m.ElementType}>(in item, items_{m.Name}.Count)"
             : $"{Binding}.{ItemReader(m.Value)}(in item, items_{m.Name}.Count)";
-        w.Open($"foreach ({Node} item in {field}.GetItems())");
+        // The walk goes on after the items, not over them again.
+        w.Line($"var items = {field}.GetItems();");
+        w.Open("while (items.MoveNext())");
+        w.Line($"{Node} item = items.Current;");
         w.Line($"items_{m.Name}.Add({item});");
         w.Close();
+        w.Line($"{fields}.SkipPast(in items);");
         if (seen.Length > 0)
         {
             w.Line(seen.Trim());

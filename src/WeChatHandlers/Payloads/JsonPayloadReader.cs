@@ -461,7 +461,7 @@ internal static class JsonPayloadReader
         /// A byte loop: the items WeChat sends are short and dense with quotes and brackets, where a vector search
         /// per token costs more than it finds.
         /// </remarks>
-        private static int EndOfContainer(ReadOnlySpan<byte> json, int pos)
+        public static int EndOfContainer(ReadOnlySpan<byte> json, int pos)
         {
             int depth = 0;
             var plain = PlainStringBytes;

@@ -371,6 +371,10 @@ public readonly ref struct WeChatNode
         private readonly WeChatNode _node;
         private int _position;
         private bool _done;
+
+        // A JSON array just yielded: where it starts, its end found only when the walk goes on without the binder
+        // having walked it (see SkipPast), or -1.
+        private int _pendingArray;
         private WeChatNode _current;
 
         internal FieldEnumerator(WeChatNode node)
@@ -378,7 +382,21 @@ public readonly ref struct WeChatNode
             _node = node;
             _position = node._value.Start;
             _done = !node.IsObject;
+            _pendingArray = -1;
             _current = default;
+        }
+
+        /// <summary>
+        /// Tells the walk that <paramref name="items"/> walked the current field's items to the end, so that the
+        /// next move starts after them instead of skipping the array again.
+        /// </summary>
+        public void SkipPast(in ItemEnumerator items)
+        {
+            if (_pendingArray >= 0 && items.EndOfArray(_pendingArray) is int end and > 0)
+            {
+                _position = JsonPayloadReader.Validated.SkipWhitespace(_node._data, end);
+                _pendingArray = -1;
+            }
         }
 
         /// <summary>The current field.</summary>
@@ -411,6 +429,12 @@ public readonly ref struct WeChatNode
 
             // Validated JSON: only the ends of tokens are searched for. The first call stands on the brace, later ones
             // just after a value.
+            if (_pendingArray >= 0)
+            {
+                _position = JsonPayloadReader.Validated.SkipWhitespace(data, JsonPayloadReader.Validated.EndOfContainer(data, _pendingArray));
+                _pendingArray = -1;
+            }
+
             int pos = JsonPayloadReader.Validated.SkipWhitespace(data, _position);
             while (true)
             {
@@ -431,6 +455,14 @@ public readonly ref struct WeChatNode
                 var name = JsonPayloadReader.Validated.ReadString(data, ref pos, out bool escaped);
                 pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos);
                 pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos + 1);
+                if (data[pos] == (byte)'[')
+                {
+                    // Its end is found later, and only if its items were not walked.
+                    _pendingArray = pos;
+                    _current = new WeChatNode(data, NodeKind.JsonArray, new FieldSlot(pos, 0, SlotKind.Raw), name.Start, name.Length, escaped);
+                    return true;
+                }
+
                 var value = JsonPayloadReader.Validated.ReadValue(data, ref pos, out var kind);
                 pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos);
                 _position = pos;
@@ -464,6 +496,10 @@ public readonly ref struct WeChatNode
         /// <summary>The current item; it carries the collection's name.</summary>
         public readonly WeChatNode Current => _current;
 
+        /// <summary>Just past the array starting at <paramref name="start"/> when this walked it to its end, else 0.</summary>
+        internal readonly int EndOfArray(int start) =>
+            _state == 2 && _node._kind == NodeKind.JsonArray && _node._value.Start == start && _position > start ? _position : 0;
+
         /// <summary>Returns this enumerator.</summary>
         public readonly ItemEnumerator GetEnumerator() => this;
 
@@ -490,6 +526,7 @@ public readonly ref struct WeChatNode
                 if (data[pos] == (byte)']')
                 {
                     _state = 2;
+                    _position = pos + 1;
                     return false;
                 }
 
@@ -497,6 +534,7 @@ public readonly ref struct WeChatNode
                 if (data[pos] == (byte)']')
                 {
                     _state = 2;
+                    _position = pos + 1;
                     return false;
                 }
 

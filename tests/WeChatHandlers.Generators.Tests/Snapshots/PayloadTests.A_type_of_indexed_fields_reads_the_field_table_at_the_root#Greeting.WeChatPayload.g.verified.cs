@@ -30,8 +30,10 @@ readonly partial struct Greeting : global::WeChatHandlers.Payloads.IWeChatPayloa
         else
         {
             global::System.Span<byte> nameBuffer = stackalloc byte[13];
-            foreach (global::WeChatHandlers.Payloads.WeChatNode field in node.GetFields())
+            var fields = node.GetFields();
+            while (fields.MoveNext())
             {
+                global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
                 global::System.ReadOnlySpan<byte> name = field.GetNameUtf8(nameBuffer);
                 switch (name.Length)
                 {

@@ -15,8 +15,10 @@ namespace Shop
             this.Sku = default!;
             bool seen_Sku = false;
             global::System.Span<byte> nameBuffer = stackalloc byte[9];
-            foreach (global::WeChatHandlers.Payloads.WeChatNode field in node.GetFields())
+            var fields = node.GetFields();
+            while (fields.MoveNext())
             {
+                global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
                 global::System.ReadOnlySpan<byte> name = field.GetNameUtf8(nameBuffer);
                 switch (name.Length)
                 {

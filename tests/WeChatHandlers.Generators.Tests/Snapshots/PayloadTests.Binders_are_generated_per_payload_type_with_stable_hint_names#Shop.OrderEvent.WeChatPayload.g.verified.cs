@@ -24,8 +24,10 @@ namespace Shop
             this.OrderId = default!;
             bool seen_OrderId = false;
             global::System.Span<byte> nameBuffer = stackalloc byte[11];
-            foreach (global::WeChatHandlers.Payloads.WeChatNode field in node.GetFields())
+            var fields = node.GetFields();
+            while (fields.MoveNext())
             {
+                global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
                 global::System.ReadOnlySpan<byte> name = field.GetNameUtf8(nameBuffer);
                 switch (name.Length)
                 {
@@ -59,10 +61,13 @@ namespace Shop
                             case (byte)'l':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "line"u8))
                                 {
-                                    foreach (global::WeChatHandlers.Payloads.WeChatNode item in field.GetItems())
+                                    var items = field.GetItems();
+                                    while (items.MoveNext())
                                     {
+                                        global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
                                         items_Lines.Add(global::WeChatHandlers.Payloads.WeChatBinding.Item<global::Shop.Line>(in item, items_Lines.Count));
                                     }
+                                    fields.SkipPast(in items);
                                 }
                                 break;
                             case (byte)'s':
@@ -74,10 +79,13 @@ namespace Shop
                             case (byte)'t':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "tags"u8))
                                 {
-                                    foreach (global::WeChatHandlers.Payloads.WeChatNode item in field.GetItems())
+                                    var items = field.GetItems();
+                                    while (items.MoveNext())
                                     {
+                                        global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
                                         items_Tags.Add(global::WeChatHandlers.Payloads.WeChatBinding.StringItem(in item, items_Tags.Count));
                                     }
+                                    fields.SkipPast(in items);
                                 }
                                 break;
                         }
@@ -112,10 +120,13 @@ namespace Shop
                             case (byte)'c':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "codes"u8))
                                 {
-                                    foreach (global::WeChatHandlers.Payloads.WeChatNode item in field.GetItems())
+                                    var items = field.GetItems();
+                                    while (items.MoveNext())
                                     {
+                                        global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
                                         items_Codes.Add(global::WeChatHandlers.Payloads.WeChatBinding.Int64Item(in item, items_Codes.Count));
                                     }
+                                    fields.SkipPast(in items);
                                 }
                                 break;
                             case (byte)'l':
@@ -125,18 +136,23 @@ namespace Shop
                                     {
                                         try
                                         {
-                                            foreach (global::WeChatHandlers.Payloads.WeChatNode inner in field.GetFields())
+                                            var innerFields = field.GetFields();
+                                            while (innerFields.MoveNext())
                                             {
+                                                global::WeChatHandlers.Payloads.WeChatNode inner = innerFields.Current;
                                                 global::System.ReadOnlySpan<byte> innerName = inner.GetNameUtf8(nameBuffer);
                                                 switch (innerName.Length)
                                                 {
                                                     case 4:
                                                         if (global::System.MemoryExtensions.SequenceEqual(innerName, "line"u8))
                                                         {
-                                                            foreach (global::WeChatHandlers.Payloads.WeChatNode item in inner.GetItems())
+                                                            var items = inner.GetItems();
+                                                            while (items.MoveNext())
                                                             {
+                                                                global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
                                                                 items_Lines.Add(global::WeChatHandlers.Payloads.WeChatBinding.Item<global::Shop.Line>(in item, items_Lines.Count));
                                                             }
+                                                            innerFields.SkipPast(in items);
                                                         }
                                                         break;
                                                 }
@@ -152,10 +168,13 @@ namespace Shop
                             case (byte)'m':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "marks"u8))
                                 {
-                                    foreach (global::WeChatHandlers.Payloads.WeChatNode item in field.GetItems())
+                                    var items = field.GetItems();
+                                    while (items.MoveNext())
                                     {
+                                        global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
                                         items_Marks.Add(global::WeChatHandlers.Payloads.WeChatBinding.Item<global::Shop.Mark>(in item, items_Marks.Count));
                                     }
+                                    fields.SkipPast(in items);
                                 }
                                 break;
                         }

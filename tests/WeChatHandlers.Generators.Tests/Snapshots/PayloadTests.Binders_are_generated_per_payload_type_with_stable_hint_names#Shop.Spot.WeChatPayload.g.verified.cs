@@ -13,8 +13,10 @@ namespace Shop
         private Spot(in global::WeChatHandlers.Payloads.WeChatNode node, global::WeChatHandlers.Payloads.WeChatBindingMarker marker)
         {
             global::System.Span<byte> nameBuffer = stackalloc byte[2];
-            foreach (global::WeChatHandlers.Payloads.WeChatNode field in node.GetFields())
+            var fields = node.GetFields();
+            while (fields.MoveNext())
             {
+                global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
                 global::System.ReadOnlySpan<byte> name = field.GetNameUtf8(nameBuffer);
                 switch (name.Length)
                 {
