@@ -224,4 +224,49 @@ public sealed class PayloadTests
         var ex = await Assert.ThrowsAsync<WeChatPayloadException>(() => TestCompilation.RunAsync(output, """{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"greeting"}"""));
         Assert.Equal("Content", ex.FieldPath);
     }
+
+    private const string Names = TestCompilation.Usings + """
+        using System.Collections.Generic;
+        using System.Linq;
+
+        [WeChatPayload]
+        public sealed partial class Names
+        {
+            // Same length, same first byte, differing later; a non-ASCII wire name; a wrapper that shares a member's name.
+            [WeChatField("abcx")] public string A { get; init; } = "-";
+            [WeChatField("abcy")] public string B { get; init; } = "-";
+            [WeChatField("abdx")] public string C { get; init; } = "-";
+            [WeChatField("名称")] public string Cjk { get; init; } = "-";
+            [WeChatField("box", Wrapper = "box")] public string Box { get; init; } = "-";
+            [WeChatField("n")] public List<int> Numbers { get; init; } = new();
+            [WeChatField("s")] public string[] Strings { get; init; } = [];
+        }
+
+        public static class NameHandlers
+        {
+            [OnMessage("names")]
+            public static void Handle(Names n, Log log) => log.Add(string.Join(",", n.A, n.B, n.C, n.Cjk, n.Box, string.Join("/", n.Numbers), string.Join("/", n.Strings)));
+        }
+        """;
+
+    [Fact]
+    public async Task Wire_names_match_by_their_bytes_escaped_or_not_and_long_collections_bind_whole()
+    {
+        var (output, _) = TestCompilation.GenerateClean(Names, TestCompilation.Probe);
+        const string Head = "\"ToUserName\":\"gh\",\"FromUserName\":\"o\",\"CreateTime\":1,\"MsgType\":\"names\"";
+
+        var results = await TestCompilation.RunAsync(
+            output,
+            "{" + Head + ",\"ab\\u0063y\":\"b\",\"abdx\":\"c\",\"abcxx\":\"no\",\"abc\":\"no\",\"\\u540d\\u79f0\":\"名\",\"box\":\"bx\","
+                + "\"abcx\\u0000\":\"no\",\"a\\u0062cx\":\"a\",\"n\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20],\"s\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\"]}",
+            "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>names</MsgType><abcx>a</abcx><名称>名</名称>"
+                + string.Concat(Enumerable.Range(1, 17).Select(i => $"<n>{i}</n>")) + "</xml>");
+
+        Assert.Equal(
+            [
+                "NameHandlers.Handle|Success|a,b,c,名,bx," + string.Join("/", Enumerable.Range(1, 20)) + ",a/b/c/d/e/f/g/h/i",
+                "NameHandlers.Handle|Success|a,-,-,名,-," + string.Join("/", Enumerable.Range(1, 17)) + ",",
+            ],
+            results);
+    }
 }

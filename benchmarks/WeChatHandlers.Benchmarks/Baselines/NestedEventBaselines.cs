@@ -57,6 +57,9 @@ public static class XDocumentByHand
             }).ToArray(),
             ErrCode = (int?)root.Element("errcode"),
             ErrMsg = (string?)root.Element("errmsg") ?? string.Empty,
+            IsRisky = (int?)root.Element("isrisky"),
+            ExtraInfoJson = (string?)root.Element("extra_info_json") ?? string.Empty,
+            StatusCode = (long?)root.Element("status_code"),
         };
     }
 
@@ -212,6 +215,16 @@ public sealed class StjMediaCheck : StjHead
 
     [JsonPropertyName("errmsg")]
     public string ErrMsg { get; set; } = string.Empty;
+
+    // The v1 members of the built-in type, so both sides bind the same shape.
+    [JsonPropertyName("isrisky")]
+    public int? IsRisky { get; set; }
+
+    [JsonPropertyName("extra_info_json")]
+    public string ExtraInfoJson { get; set; } = string.Empty;
+
+    [JsonPropertyName("status_code")]
+    public long? StatusCode { get; set; }
 }
 
 public sealed class StjMediaResult

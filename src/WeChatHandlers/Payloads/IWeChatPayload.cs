@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace WeChatHandlers.Payloads;
 
@@ -149,4 +152,94 @@ public static class WeChatBinding
 
     private static WeChatPayloadException AtItem(WeChatPayloadException e, int index) =>
         new(e.Reason, e.ByteOffset, e.FieldPath is null ? null : $"{e.FieldPath}[{index}]");
+}
+
+/// <summary>
+/// Gathers a collection's items while a binder walks the fields once: the first eight inline, more in a pooled array.
+/// <see cref="ToArray"/> and <see cref="ToList"/> allocate exactly the collection the payload type holds.
+/// </summary>
+/// <typeparam name="T">The item type.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public struct WeChatItems<T>
+{
+    private const int InlineCount = 8;
+    private InlineItems _inline;
+    private T[]? _rented;
+    private int _count;
+
+    /// <summary>How many items were added.</summary>
+    public readonly int Count => _count;
+
+    /// <summary>Adds an item.</summary>
+    public void Add(T item)
+    {
+        int count = _count;
+        if (count < InlineCount)
+        {
+            _inline[count] = item;
+        }
+        else
+        {
+            if (_rented is null || count - InlineCount == _rented.Length)
+            {
+                Grow();
+            }
+
+            _rented![count - InlineCount] = item;
+        }
+
+        _count = count + 1;
+    }
+
+    /// <summary>The items as an array of their exact count (the shared empty array for none); returns the pooled array.</summary>
+    public T[] ToArray()
+    {
+        if (_count == 0)
+        {
+            return [];
+        }
+
+        var array = new T[_count];
+        CopyTo(array);
+        return array;
+    }
+
+    /// <summary>The items as a list of their exact count; returns the pooled array.</summary>
+    public List<T> ToList()
+    {
+        var list = new List<T>(_count);
+        CollectionsMarshal.SetCount(list, _count);
+        CopyTo(CollectionsMarshal.AsSpan(list));
+        return list;
+    }
+
+    private void CopyTo(Span<T> destination)
+    {
+        int inline = Math.Min(_count, InlineCount);
+        ((ReadOnlySpan<T>)_inline)[..inline].CopyTo(destination);
+        if (_rented is not null)
+        {
+            _rented.AsSpan(0, _count - InlineCount).CopyTo(destination[InlineCount..]);
+            ArrayPool<T>.Shared.Return(_rented, RuntimeHelpers.IsReferenceOrContainsReferences<T>());
+            _rented = null;
+        }
+    }
+
+    private void Grow()
+    {
+        var bigger = ArrayPool<T>.Shared.Rent(_rented is null ? InlineCount : _rented.Length * 2);
+        if (_rented is not null)
+        {
+            _rented.CopyTo(bigger, 0);
+            ArrayPool<T>.Shared.Return(_rented, RuntimeHelpers.IsReferenceOrContainsReferences<T>());
+        }
+
+        _rented = bigger;
+    }
+
+    [InlineArray(InlineCount)]
+    private struct InlineItems
+    {
+        private T _item;
+    }
 }

@@ -72,6 +72,19 @@ internal static class JsonPayloadReader
         return complete ? FieldNames.Match(buffer[..n]) : -1;
     }
 
+    // Per byte: 1 when it may stand in a string as it is (not a quote, a backslash or a control character).
+    private static ReadOnlySpan<byte> PlainStringBytes =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ];
+
     /// <summary>A strict, allocation-free JSON tokenizer over one buffer.</summary>
     internal ref struct Scanner(ReadOnlySpan<byte> json, int start)
     {
@@ -97,9 +110,10 @@ internal static class JsonPayloadReader
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void SkipWhitespace()
         {
-            while (_pos < _json.Length && _json[_pos] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+            // Most tokens are not preceded by whitespace: one test, and no loop that stores the position per byte.
+            if ((uint)_pos < (uint)_json.Length && _json[_pos] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
             {
-                _pos++;
+                _pos = Validated.SkipWhitespace(_json, _pos + 1);
             }
         }
 
@@ -135,6 +149,24 @@ internal static class JsonPayloadReader
             int begin = ++_pos;
             escaped = false;
 
+            // Most strings of a push are short: a byte loop finds a plain one's closing quote before a vector search
+            // would be set up.
+            var json = _json;
+            int scan = begin;
+            int limit = Math.Min(json.Length, begin + 24);
+            var plain = PlainStringBytes;
+            while (scan < limit && plain[json[scan]] != 0)
+            {
+                scan++;
+            }
+
+            if (scan < limit && json[scan] == (byte)'"')
+            {
+                _pos = scan + 1;
+                return new FieldSlot(begin, scan - begin, SlotKind.Raw);
+            }
+
+            _pos = scan;
             while (true)
             {
                 int special = _json[_pos..].IndexOfAny(s_stringSpecials);
@@ -327,6 +359,151 @@ internal static class JsonPayloadReader
         private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 5;
 
         public readonly WeChatPayloadException Error(string reason) => new(reason, _pos);
+    }
+
+    /// <summary>
+    /// Reads over JSON that <see cref="Scan"/> has validated, for binders walking a container again: no grammar checks,
+    /// only the searches that find where each token ends.
+    /// </summary>
+    internal static class Validated
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int SkipWhitespace(ReadOnlySpan<byte> json, int pos)
+        {
+            while ((uint)pos < (uint)json.Length && json[pos] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+            {
+                pos++;
+            }
+
+            return pos;
+        }
+
+        /// <summary>The string whose opening quote is at <paramref name="pos"/>: the slice between its quotes; <paramref name="pos"/> moves past it.</summary>
+        public static FieldSlot ReadString(ReadOnlySpan<byte> json, ref int pos, out bool escaped)
+        {
+            int begin = pos + 1;
+            int end = EndOfString(json, begin, out escaped);
+            pos = end + 1;
+            return new FieldSlot(begin, end - begin, escaped ? SlotKind.JsonEscaped : SlotKind.Raw);
+        }
+
+        /// <summary>The closing quote of the string whose body starts at <paramref name="begin"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int EndOfString(ReadOnlySpan<byte> json, int begin, out bool escaped)
+        {
+            escaped = false;
+            int pos = begin;
+            int limit = Math.Min(json.Length, begin + 24);
+            var plain = PlainStringBytes;
+            while (pos < limit && plain[json[pos]] != 0)
+            {
+                pos++;
+            }
+
+            if (pos < limit && json[pos] == (byte)'"')
+            {
+                return pos;
+            }
+
+            while (true)
+            {
+                int k = json[pos..].IndexOfAny((byte)'"', (byte)'\\');
+                pos += k;
+                if (json[pos] == (byte)'"')
+                {
+                    return pos;
+                }
+
+                // A backslash and the byte it escapes; the four hex digits of \u never hold a quote or a backslash.
+                escaped = true;
+                pos += 2;
+            }
+        }
+
+        /// <summary>
+        /// The value at <paramref name="pos"/> (after whitespace): its slot and kind, <paramref name="pos"/> moved past it.
+        /// Containers give their extent from the opening bracket; <c>null</c> is <see cref="NodeKind.Absent"/>.
+        /// </summary>
+        public static FieldSlot ReadValue(ReadOnlySpan<byte> json, ref int pos, out NodeKind kind)
+        {
+            int begin = pos;
+            switch (json[pos])
+            {
+                case (byte)'"':
+                    kind = NodeKind.JsonString;
+                    return ReadString(json, ref pos, out _);
+                case (byte)'{':
+                    kind = NodeKind.JsonObject;
+                    pos = EndOfContainer(json, pos);
+                    return new FieldSlot(begin, pos - begin, SlotKind.Raw);
+                case (byte)'[':
+                    kind = NodeKind.JsonArray;
+                    pos = EndOfContainer(json, pos);
+                    return new FieldSlot(begin, pos - begin, SlotKind.Raw);
+                case (byte)'n':
+                    kind = NodeKind.Absent;
+                    pos += 4;
+                    return default;
+                default:
+                    // A number, true or false: it ends at a delimiter.
+                    kind = NodeKind.JsonLiteral;
+                    while ((uint)pos < (uint)json.Length && json[pos] is not ((byte)',' or (byte)'}' or (byte)']' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+                    {
+                        pos++;
+                    }
+
+                    return new FieldSlot(begin, pos - begin, SlotKind.Raw);
+            }
+        }
+
+        /// <summary>Just past the bracket that closes the object or array opening at <paramref name="pos"/>.</summary>
+        /// <remarks>
+        /// A byte loop: the items WeChat sends are short and dense with quotes and brackets, where a vector search
+        /// per token costs more than it finds.
+        /// </remarks>
+        public static int EndOfContainer(ReadOnlySpan<byte> json, int pos)
+        {
+            int depth = 0;
+            var plain = PlainStringBytes;
+            while ((uint)pos < (uint)json.Length)
+            {
+                byte b = json[pos++];
+                if (b == (byte)'"')
+                {
+                    // A string: its own tight loop, so the structural loop carries no in-string state.
+                    while ((uint)pos < (uint)json.Length)
+                    {
+                        byte c = json[pos++];
+                        if (plain[c] != 0)
+                        {
+                            continue;
+                        }
+
+                        if (c == (byte)'"')
+                        {
+                            break;
+                        }
+
+                        if (c == (byte)'\\')
+                        {
+                            pos++;
+                        }
+                    }
+                }
+                else if ((b | 0x20) == (byte)'{')
+                {
+                    // '{' or '['.
+                    depth++;
+                }
+                else if ((b | 0x20) == (byte)'}' && --depth == 0)
+                {
+                    // '}' or ']'.
+                    return pos;
+                }
+            }
+
+            return pos;
+        }
     }
 
     /// <summary>

@@ -127,6 +127,23 @@ public readonly ref struct WeChatNode
         return buffer[..n].SequenceEqual(utf8);
     }
 
+    /// <summary>
+    /// The field's wire name as UTF-8, for generated binders to switch on: a slice of the payload, or for a JSON name
+    /// with escapes, decoded into <paramref name="buffer"/>. Empty when the decoded name does not fit: a binder sizes the
+    /// buffer one byte past its longest wire name, so a name that long matches none of them anyway.
+    /// </summary>
+    public ReadOnlySpan<byte> GetNameUtf8(Span<byte> buffer)
+    {
+        var raw = _data.Slice(_nameStart, _nameLength);
+        if (!_nameEscaped)
+        {
+            return raw;
+        }
+
+        int n = JsonPayloadReader.Unescape(raw, buffer, out bool complete);
+        return complete ? buffer[..n] : default;
+    }
+
     /// <summary>The field's wire name, for messages.</summary>
     public string GetName()
     {
@@ -354,6 +371,10 @@ public readonly ref struct WeChatNode
         private readonly WeChatNode _node;
         private int _position;
         private bool _done;
+
+        // A JSON array just yielded: where it starts, its end found only when the walk goes on without the binder
+        // having walked it (see SkipPast), or -1.
+        private int _pendingArray;
         private WeChatNode _current;
 
         internal FieldEnumerator(WeChatNode node)
@@ -361,7 +382,21 @@ public readonly ref struct WeChatNode
             _node = node;
             _position = node._value.Start;
             _done = !node.IsObject;
+            _pendingArray = -1;
             _current = default;
+        }
+
+        /// <summary>
+        /// Tells the walk that <paramref name="items"/> walked the current field's items to the end, so that the
+        /// next move starts after them instead of skipping the array again.
+        /// </summary>
+        public void SkipPast(in ItemEnumerator items)
+        {
+            if (_pendingArray >= 0 && items.EndOfArray(_pendingArray) is int end and > 0)
+            {
+                _position = JsonPayloadReader.Validated.SkipWhitespace(_node._data, end);
+                _pendingArray = -1;
+            }
         }
 
         /// <summary>The current field.</summary>
@@ -392,28 +427,45 @@ public readonly ref struct WeChatNode
                 return false;
             }
 
-            var scanner = new JsonPayloadReader.Scanner(data, _position);
+            // Validated JSON: only the ends of tokens are searched for. The first call stands on the brace, later ones
+            // just after a value.
+            if (_pendingArray >= 0)
+            {
+                _position = JsonPayloadReader.Validated.SkipWhitespace(data, JsonPayloadReader.Validated.EndOfContainer(data, _pendingArray));
+                _pendingArray = -1;
+            }
+
+            int pos = JsonPayloadReader.Validated.SkipWhitespace(data, _position);
             while (true)
             {
-                // The first call stands on the brace; later ones just after a value.
-                scanner.SkipWhitespace();
-                if (scanner.TryConsume((byte)'{') || scanner.TryConsume((byte)','))
-                {
-                    scanner.SkipWhitespace();
-                }
-
-                if (scanner.TryConsume((byte)'}'))
+                if (data[pos] == (byte)'}')
                 {
                     _done = true;
                     return false;
                 }
 
-                var name = scanner.ReadString(out bool escaped);
-                scanner.SkipWhitespace();
-                scanner.Expect((byte)':');
-                scanner.SkipWhitespace();
-                var value = ReadJsonValue(ref scanner, data, out var kind);
-                _position = scanner.Position;
+                pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos + 1);
+                if (data[pos] == (byte)'}')
+                {
+                    // The empty object.
+                    _done = true;
+                    return false;
+                }
+
+                var name = JsonPayloadReader.Validated.ReadString(data, ref pos, out bool escaped);
+                pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos);
+                pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos + 1);
+                if (data[pos] == (byte)'[')
+                {
+                    // Its end is found later, and only if its items were not walked.
+                    _pendingArray = pos;
+                    _current = new WeChatNode(data, NodeKind.JsonArray, new FieldSlot(pos, 0, SlotKind.Raw), name.Start, name.Length, escaped);
+                    return true;
+                }
+
+                var value = JsonPayloadReader.Validated.ReadValue(data, ref pos, out var kind);
+                pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos);
+                _position = pos;
                 if (kind == NodeKind.Absent)
                 {
                     continue;
@@ -444,6 +496,10 @@ public readonly ref struct WeChatNode
         /// <summary>The current item; it carries the collection's name.</summary>
         public readonly WeChatNode Current => _current;
 
+        /// <summary>Just past the array starting at <paramref name="start"/> when this walked it to its end, else 0.</summary>
+        internal readonly int EndOfArray(int start) =>
+            _state == 2 && _node._kind == NodeKind.JsonArray && _node._value.Start == start && _position > start ? _position : 0;
+
         /// <summary>Returns this enumerator.</summary>
         public readonly ItemEnumerator GetEnumerator() => this;
 
@@ -463,23 +519,28 @@ public readonly ref struct WeChatNode
             }
 
             var data = _node._data;
-            var scanner = new JsonPayloadReader.Scanner(data, _position);
+            int pos = JsonPayloadReader.Validated.SkipWhitespace(data, _position);
             while (true)
             {
-                scanner.SkipWhitespace();
-                if (scanner.TryConsume((byte)'[') || scanner.TryConsume((byte)','))
-                {
-                    scanner.SkipWhitespace();
-                }
-
-                if (scanner.TryConsume((byte)']'))
+                // On the opening bracket or on the comma after an item: either way, step over it.
+                if (data[pos] == (byte)']')
                 {
                     _state = 2;
+                    _position = pos + 1;
                     return false;
                 }
 
-                var value = ReadJsonValue(ref scanner, data, out var kind);
-                _position = scanner.Position;
+                pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos + 1);
+                if (data[pos] == (byte)']')
+                {
+                    _state = 2;
+                    _position = pos + 1;
+                    return false;
+                }
+
+                var value = JsonPayloadReader.Validated.ReadValue(data, ref pos, out var kind);
+                pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos);
+                _position = pos;
                 if (kind == NodeKind.Absent)
                 {
                     continue;
@@ -489,20 +550,5 @@ public readonly ref struct WeChatNode
                 return true;
             }
         }
-    }
-
-    private static FieldSlot ReadJsonValue(ref JsonPayloadReader.Scanner scanner, ReadOnlySpan<byte> data, out NodeKind kind)
-    {
-        byte first = data[scanner.Position];
-        var slot = scanner.ReadValue(known: false, 1, out _);
-        kind = first switch
-        {
-            (byte)'"' => NodeKind.JsonString,
-            (byte)'{' => NodeKind.JsonObject,
-            (byte)'[' => NodeKind.JsonArray,
-            (byte)'n' => NodeKind.Absent,
-            _ => NodeKind.JsonLiteral,
-        };
-        return slot;
     }
 }

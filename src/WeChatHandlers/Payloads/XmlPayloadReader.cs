@@ -97,13 +97,264 @@ internal static class XmlPayloadReader
     /// Walks the child elements of validated content: <paramref name="xml"/> ends where the content ends, and
     /// <paramref name="position"/> moves past each child read. Text, CDATA, comments and processing instructions
     /// between children are skipped. The root's children are read with <see cref="OpenRoot"/> first.
+    /// The content was checked when the document was scanned, so this only searches for where things end.
     /// </summary>
     public static bool TryReadChild(ReadOnlySpan<byte> xml, ref int position, out int nameStart, out int nameLength, out FieldSlot slot, out bool hasChildren)
     {
-        var scanner = new Scanner(xml, position, position);
-        bool found = scanner.TryReadChild(out nameStart, out nameLength, out slot, out hasChildren);
-        position = scanner.Position;
-        return found;
+        int pos = position;
+        while (true)
+        {
+            // Elements usually follow one another directly: test the byte before searching.
+            int next = (uint)pos >= (uint)xml.Length ? -1 : xml[pos] == (byte)'<' ? 0 : xml[pos..].IndexOf((byte)'<');
+            if (next < 0 || pos + next + 1 >= xml.Length)
+            {
+                position = xml.Length;
+                break;
+            }
+
+            pos += next;
+            byte b = xml[pos + 1];
+            if (b == (byte)'/')
+            {
+                // Validated content ends at the span's end; an end tag here means the content is over.
+                position = pos;
+                break;
+            }
+
+            if (b is (byte)'!' or (byte)'?')
+            {
+                pos = SkipValidatedMarkup(xml, pos, out _);
+                continue;
+            }
+
+            nameStart = pos + 1;
+            pos = nameStart;
+            while (NameBytes[xml[pos]] != 0)
+            {
+                pos++;
+            }
+
+            nameLength = pos - nameStart;
+            if (xml[pos] != (byte)'>')
+            {
+                pos = EndOfValidatedStartTag(xml, pos, out bool selfClosing);
+                if (selfClosing)
+                {
+                    slot = new FieldSlot(pos, 0, SlotKind.Raw);
+                    hasChildren = false;
+                    position = pos;
+                    return true;
+                }
+            }
+            else
+            {
+                pos++;
+            }
+
+            slot = ReadValidatedContent(xml, ref pos, xml.Slice(nameStart, nameLength), out hasChildren);
+            position = pos;
+            return true;
+        }
+
+        nameStart = nameLength = 0;
+        slot = default;
+        hasChildren = false;
+        return false;
+    }
+
+    /// <summary>Past the '&gt;' of a validated start tag whose attributes (or whitespace) start at <paramref name="pos"/>.</summary>
+    private static int EndOfValidatedStartTag(ReadOnlySpan<byte> xml, int pos, out bool selfClosing)
+    {
+        while (true)
+        {
+            pos += xml[pos..].IndexOfAny((byte)'>', (byte)'"', (byte)'\'');
+            byte b = xml[pos];
+            if (b == (byte)'>')
+            {
+                selfClosing = xml[pos - 1] == (byte)'/';
+                return pos + 1;
+            }
+
+            // An attribute value may hold '>' and '/': skip to its closing quote.
+            pos += 1 + xml[(pos + 1)..].IndexOf(b) + 1;
+        }
+    }
+
+    /// <summary>Past a validated comment, processing instruction or CDATA section at <paramref name="pos"/> (its '&lt;').</summary>
+    private static int SkipValidatedMarkup(ReadOnlySpan<byte> xml, int pos, out bool cdata)
+    {
+        var rest = xml[pos..];
+        cdata = false;
+        if (rest[1] == (byte)'?')
+        {
+            return pos + rest.IndexOf("?>"u8) + 2;
+        }
+
+        if (rest.StartsWith("<!--"u8))
+        {
+            return pos + 4 + rest[4..].IndexOf("-->"u8) + 3;
+        }
+
+        cdata = true;
+        return pos + 9 + rest[9..].IndexOf("]]>"u8) + 3;
+    }
+
+    /// <summary>
+    /// The content of a validated element, from just past its start tag to its end tag (consumed): a simple value as
+    /// the scanner's fast path reads it, else the extent of the content, classified as the scanner does.
+    /// </summary>
+    private static FieldSlot ReadValidatedContent(ReadOnlySpan<byte> xml, ref int pos, ReadOnlySpan<byte> elementName, out bool hasChildren)
+    {
+        hasChildren = false;
+        var rest = xml[pos..];
+        if (TryReadSimpleValue(rest, elementName, out int valueStart, out int valueLength, out int consumed))
+        {
+            var simple = new FieldSlot(pos + valueStart, valueLength, SlotKind.Raw);
+            pos += consumed;
+            return simple;
+        }
+
+        int contentStart = pos;
+        bool encoded = false, otherText = false;
+        int cdataCount = 0, cdataStart = 0, cdataLength = 0, depth = 0;
+        while (true)
+        {
+            int next = xml[pos] == (byte)'<' ? 0 : xml[pos..].IndexOfAny((byte)'<', (byte)'&', (byte)'\r');
+            otherText |= next > 0;
+            pos += next;
+            byte c = xml[pos];
+            if (c != (byte)'<')
+            {
+                // A reference or a carriage return: the value must be decoded. Both were checked by the scan.
+                encoded = otherText = true;
+                pos++;
+                continue;
+            }
+
+            byte b = xml[pos + 1];
+            if (b == (byte)'/')
+            {
+                int at = pos;
+                pos += 2 + xml[(pos + 2)..].IndexOf((byte)'>') + 1;
+                if (depth-- == 0)
+                {
+                    if (hasChildren)
+                    {
+                        return new FieldSlot(contentStart, at - contentStart, SlotKind.Raw);
+                    }
+
+                    if (cdataCount == 1 && !otherText && !encoded)
+                    {
+                        return new FieldSlot(cdataStart, cdataLength, SlotKind.Raw);
+                    }
+
+                    return new FieldSlot(contentStart, at - contentStart, cdataCount == 0 && !encoded ? SlotKind.Raw : SlotKind.XmlEncoded);
+                }
+
+                continue;
+            }
+
+            if (b is (byte)'!' or (byte)'?')
+            {
+                int at = pos;
+                pos = SkipValidatedMarkup(xml, pos, out bool cdata);
+                if (cdata)
+                {
+                    cdataCount++;
+                    cdataStart = at + 9;
+                    cdataLength = pos - 3 - cdataStart;
+                }
+                else
+                {
+                    encoded = true;
+                }
+
+                continue;
+            }
+
+            hasChildren = true;
+            pos = EndOfValidatedStartTag(xml, pos + 1, out bool selfClosing);
+            if (!selfClosing)
+            {
+                depth++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The two shapes WeChat sends, <c>&lt;Name&gt;&lt;![CDATA[v]]&gt;&lt;/Name&gt;</c> and <c>&lt;Name&gt;v&lt;/Name&gt;</c>
+    /// with plain text, at the start of <paramref name="rest"/>: read with two vectorized searches.
+    /// </summary>
+    private static bool TryReadSimpleValue(ReadOnlySpan<byte> rest, ReadOnlySpan<byte> elementName, out int valueStart, out int valueLength, out int consumed)
+    {
+        int endTag;
+        consumed = 0;
+        if (rest.StartsWith("<![CDATA["u8))
+        {
+            int end = IndexOfCDataEnd(rest[9..]);
+            valueStart = 9;
+            valueLength = end;
+            endTag = 9 + end + 3;
+            if (end < 0)
+            {
+                return false;
+            }
+        }
+        else
+        {
+            int lt = rest.IndexOfAny(s_textSpecials);
+            valueStart = 0;
+            valueLength = lt;
+            endTag = lt;
+            if (lt < 0 || rest[lt] != (byte)'<')
+            {
+                // References, CRs and '>' (a possible "]]>") take the general path.
+                return false;
+            }
+        }
+
+        // "</" Name S? ">"
+        var tail = rest[endTag..];
+        if (tail.Length < elementName.Length + 3 || tail[0] != (byte)'<' || tail[1] != (byte)'/' || !tail[2..].StartsWith(elementName))
+        {
+            return false;
+        }
+
+        int i = 2 + elementName.Length;
+        while (i < tail.Length && WeChatPayload.IsWhitespace(tail[i]))
+        {
+            i++;
+        }
+
+        if (i == tail.Length || tail[i] != (byte)'>')
+        {
+            return false;
+        }
+
+        consumed = endTag + i + 1;
+        return true;
+    }
+
+    /// <summary>The first <c>]]&gt;</c>: a single-byte search for ']' is cheaper than a three-byte one on short values.</summary>
+    private static int IndexOfCDataEnd(ReadOnlySpan<byte> text)
+    {
+        int offset = 0;
+        while (true)
+        {
+            int bracket = text[offset..].IndexOf((byte)']');
+            if (bracket < 0)
+            {
+                return -1;
+            }
+
+            int at = offset + bracket;
+            if (text[at..].StartsWith("]]>"u8))
+            {
+                return at;
+            }
+
+            offset = at + 1;
+        }
     }
 
     /// <summary>In a validated document, the extent of the root element's content (empty for <c>&lt;xml/&gt;</c>).</summary>
@@ -457,41 +708,6 @@ internal static class XmlPayloadReader
 
         public readonly int RootEnd => _rootEnd;
 
-        /// <summary>The next child element of already validated content that ends where the span ends.</summary>
-        public bool TryReadChild(out int nameStart, out int nameLength, out FieldSlot slot, out bool hasChildren)
-        {
-            while (true)
-            {
-                int next = Rest.IndexOf((byte)'<');
-                if (next < 0)
-                {
-                    _pos = _xml.Length;
-                    break;
-                }
-
-                _pos += next;
-                if (_pos + 1 < _xml.Length && IsNameStart(_xml[_pos + 1]))
-                {
-                    return ReadChildElement(out nameStart, out nameLength, out slot, out hasChildren);
-                }
-
-                if (Rest.StartsWith("<![CDATA["u8))
-                {
-                    SkipPast("]]>"u8, "Unclosed CDATA section");
-                }
-                else if (!TrySkipMisc())
-                {
-                    // Validated content ends at the span's end; an end tag here means the content is over.
-                    break;
-                }
-            }
-
-            nameStart = nameLength = 0;
-            slot = default;
-            hasChildren = false;
-            return false;
-        }
-
         private static bool IsXmlDeclaration(ReadOnlySpan<byte> rest) =>
             rest.StartsWith("<?xml"u8) && rest.Length > 5 && (WeChatPayload.IsWhitespace(rest[5]) || rest[5] == (byte)'?');
 
@@ -508,86 +724,18 @@ internal static class XmlPayloadReader
             return ReadMixedContent(elementName, out hasChildren);
         }
 
-        /// <summary>
-        /// The two shapes WeChat sends, <c>&lt;Name&gt;&lt;![CDATA[v]]&gt;&lt;/Name&gt;</c> and <c>&lt;Name&gt;v&lt;/Name&gt;</c>
-        /// with plain text: read with two vectorized searches. Anything else falls through to the general scanner.
-        /// </summary>
+        /// <summary>The two shapes WeChat sends, read with two vectorized searches; anything else falls through to the general scanner.</summary>
         private bool TryReadSimpleContent(ReadOnlySpan<byte> elementName, out FieldSlot slot)
         {
-            var rest = Rest;
-            int valueStart, valueLength, endTag;
-            if (rest.StartsWith("<![CDATA["u8))
-            {
-                int end = IndexOfCDataEnd(rest[9..]);
-                valueStart = 9;
-                valueLength = end;
-                endTag = 9 + end + 3;
-                if (end < 0)
-                {
-                    slot = default;
-                    return false;
-                }
-            }
-            else
-            {
-                int lt = rest.IndexOfAny(s_textSpecials);
-                if (lt < 0 || rest[lt] != (byte)'<')
-                {
-                    // References, CRs and '>' (a possible "]]>") take the general scanner.
-                    slot = default;
-                    return false;
-                }
-
-                valueStart = 0;
-                valueLength = lt;
-                endTag = lt;
-            }
-
-            // "</" Name S? ">"
-            var tail = rest[endTag..];
-            if (tail.Length < elementName.Length + 3 || tail[0] != (byte)'<' || tail[1] != (byte)'/' || !tail[2..].StartsWith(elementName))
-            {
-                slot = default;
-                return false;
-            }
-
-            int i = 2 + elementName.Length;
-            while (i < tail.Length && WeChatPayload.IsWhitespace(tail[i]))
-            {
-                i++;
-            }
-
-            if (i == tail.Length || tail[i] != (byte)'>')
+            if (!TryReadSimpleValue(Rest, elementName, out int valueStart, out int valueLength, out int consumed))
             {
                 slot = default;
                 return false;
             }
 
             slot = new FieldSlot(_pos + valueStart, valueLength, SlotKind.Raw);
-            _pos += endTag + i + 1;
+            _pos += consumed;
             return true;
-        }
-
-        /// <summary>The first <c>]]&gt;</c>: a single-byte search for ']' is cheaper than a three-byte one on short values.</summary>
-        private static int IndexOfCDataEnd(ReadOnlySpan<byte> text)
-        {
-            int offset = 0;
-            while (true)
-            {
-                int bracket = text[offset..].IndexOf((byte)']');
-                if (bracket < 0)
-                {
-                    return -1;
-                }
-
-                int at = offset + bracket;
-                if (text[at..].StartsWith("]]>"u8))
-                {
-                    return at;
-                }
-
-                offset = at + 1;
-            }
         }
 
         private FieldSlot ReadMixedContent(ReadOnlySpan<byte> elementName, out bool hasChildren)
@@ -694,6 +842,13 @@ internal static class XmlPayloadReader
                 if (depth == MaxDepth)
                 {
                     throw new WeChatPayloadException("Elements are nested too deeply", nameStart - 1);
+                }
+
+                // Most nested elements hold one text or CDATA value: the top-level fields' fast path checks and
+                // consumes one whole, end tag included.
+                if (TryReadSimpleContent(_xml.Slice(nameStart, nameLength), out _))
+                {
+                    continue;
                 }
 
                 openStarts[depth] = nameStart;
@@ -882,33 +1037,39 @@ internal static class XmlPayloadReader
         private ReadOnlySpan<byte> ReadName()
         {
             int start = _pos;
-            if (AtEnd || !IsNameStart(_xml[_pos]))
+            var xml = _xml;
+            if ((uint)start >= (uint)xml.Length || !IsNameStart(xml[start]))
             {
                 throw Error("Expected a name");
             }
 
-            // Element names are short: a scalar walk beats a vector search's setup.
-            _pos++;
-            while (_pos < _xml.Length && NameBytes[_xml[_pos]] != 0)
+            // Element names are short: a scalar walk beats a vector search's setup. The position is a local so that
+            // the loop keeps it in a register rather than storing to the scanner each byte.
+            int pos = start + 1;
+            var table = NameBytes;
+            while ((uint)pos < (uint)xml.Length && table[xml[pos]] != 0)
             {
-                _pos++;
+                pos++;
             }
 
-            return _xml[start.._pos];
+            _pos = pos;
+            return xml[start..pos];
         }
 
         private static bool IsNameStart(byte b) => NameBytes[b] == 2;
 
-
         private bool SkipWhitespace()
         {
             int start = _pos;
-            while (_pos < _xml.Length && WeChatPayload.IsWhitespace(_xml[_pos]))
+            int pos = start;
+            var xml = _xml;
+            while ((uint)pos < (uint)xml.Length && WeChatPayload.IsWhitespace(xml[pos]))
             {
-                _pos++;
+                pos++;
             }
 
-            return _pos > start;
+            _pos = pos;
+            return pos > start;
         }
 
         private void SkipPast(ReadOnlySpan<byte> terminator, string error)

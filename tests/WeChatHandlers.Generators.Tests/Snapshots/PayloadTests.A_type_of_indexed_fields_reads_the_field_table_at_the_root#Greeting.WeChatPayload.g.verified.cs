@@ -29,19 +29,32 @@ readonly partial struct Greeting : global::WeChatHandlers.Payloads.IWeChatPayloa
         }
         else
         {
-            foreach (global::WeChatHandlers.Payloads.WeChatNode field in node.GetFields())
+            global::System.Span<byte> nameBuffer = stackalloc byte[13];
+            var fields = node.GetFields();
+            while (fields.MoveNext())
             {
-                if (field.NameIs("FromUserName"u8))
+                global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
+                global::System.ReadOnlySpan<byte> name = field.GetNameUtf8(nameBuffer);
+                switch (name.Length)
                 {
-                    this.FromUserName = field.ReadString();
-                }
-                else if (field.NameIs("Content"u8))
-                {
-                    this.Content = field.ReadString(); seen_Content = true;
-                }
-                else if (field.NameIs("CreateTime"u8))
-                {
-                    this.CreateTime = field.ReadInt64();
+                    case 7:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Content"u8))
+                        {
+                            this.Content = field.ReadString(); seen_Content = true;
+                        }
+                        break;
+                    case 10:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "CreateTime"u8))
+                        {
+                            this.CreateTime = field.ReadInt64();
+                        }
+                        break;
+                    case 12:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "FromUserName"u8))
+                        {
+                            this.FromUserName = field.ReadString();
+                        }
+                        break;
                 }
             }
         }

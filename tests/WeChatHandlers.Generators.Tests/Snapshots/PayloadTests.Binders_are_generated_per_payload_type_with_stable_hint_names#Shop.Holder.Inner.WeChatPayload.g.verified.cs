@@ -19,11 +19,20 @@ namespace Shop
             [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
             private Inner(in global::WeChatHandlers.Payloads.WeChatNode node, global::WeChatHandlers.Payloads.WeChatBindingMarker marker)
             {
-                foreach (global::WeChatHandlers.Payloads.WeChatNode field in node.GetFields())
+                global::System.Span<byte> nameBuffer = stackalloc byte[6];
+                var fields = node.GetFields();
+                while (fields.MoveNext())
                 {
-                    if (field.NameIs("Value"u8))
+                    global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
+                    global::System.ReadOnlySpan<byte> name = field.GetNameUtf8(nameBuffer);
+                    switch (name.Length)
                     {
-                        this.Value = field.ReadInt32();
+                        case 5:
+                            if (global::System.MemoryExtensions.SequenceEqual(name, "Value"u8))
+                            {
+                                this.Value = field.ReadInt32();
+                            }
+                            break;
                     }
                 }
             }

@@ -14,19 +14,32 @@ namespace Shop
         {
             this.Sku = default!;
             bool seen_Sku = false;
-            foreach (global::WeChatHandlers.Payloads.WeChatNode field in node.GetFields())
+            global::System.Span<byte> nameBuffer = stackalloc byte[9];
+            var fields = node.GetFields();
+            while (fields.MoveNext())
             {
-                if (field.NameIs("sku"u8))
+                global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
+                global::System.ReadOnlySpan<byte> name = field.GetNameUtf8(nameBuffer);
+                switch (name.Length)
                 {
-                    this.Sku = field.ReadString(); seen_Sku = true;
-                }
-                else if (field.NameIs("Quantity"u8))
-                {
-                    this.Quantity = field.ReadInt32();
-                }
-                else if (field.NameIs("Unit"u8))
-                {
-                    this.Unit = field.ReadString();
+                    case 3:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "sku"u8))
+                        {
+                            this.Sku = field.ReadString(); seen_Sku = true;
+                        }
+                        break;
+                    case 4:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Unit"u8))
+                        {
+                            this.Unit = field.ReadString();
+                        }
+                        break;
+                    case 8:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Quantity"u8))
+                        {
+                            this.Quantity = field.ReadInt32();
+                        }
+                        break;
                 }
             }
             if (!seen_Sku)

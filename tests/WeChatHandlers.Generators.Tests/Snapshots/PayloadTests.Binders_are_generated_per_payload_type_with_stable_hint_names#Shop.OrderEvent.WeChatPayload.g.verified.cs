@@ -17,156 +17,220 @@ namespace Shop
         [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
         private OrderEvent(in global::WeChatHandlers.Payloads.WeChatNode node, global::WeChatHandlers.Payloads.WeChatBindingMarker marker)
         {
-            int count_Tags = 0;
-            int count_Codes = 0;
-            int count_Lines = 0;
-            int count_Marks = 0;
-            foreach (global::WeChatHandlers.Payloads.WeChatNode field in node.GetFields())
-            {
-                if (field.NameIs("tags"u8))
-                {
-                    count_Tags += field.CountItems();
-                }
-                else if (field.NameIs("codes"u8))
-                {
-                    count_Codes += field.CountItems();
-                }
-                else if (field.NameIs("line"u8))
-                {
-                    count_Lines += field.CountItems();
-                }
-                else if (field.NameIs("marks"u8))
-                {
-                    count_Marks += field.CountItems();
-                }
-                else if (field.IsObject && field.NameIs("lines"u8))
-                {
-                    try
-                    {
-                        foreach (global::WeChatHandlers.Payloads.WeChatNode inner in field.GetFields())
-                        {
-                            if (inner.NameIs("line"u8))
-                            {
-                                count_Lines += inner.CountItems();
-                            }
-                        }
-                    }
-                    catch (global::WeChatHandlers.WeChatPayloadException e)
-                    {
-                        throw e.Within("lines");
-                    }
-                }
-            }
-            var items_Tags = count_Tags == 0 ? global::System.Array.Empty<string>() : new string[count_Tags];
-            int index_Tags = 0;
-            var items_Codes = new global::System.Collections.Generic.List<long>(count_Codes);
-            int index_Codes = 0;
-            var items_Lines = count_Lines == 0 ? global::System.Array.Empty<global::Shop.Line>() : new global::Shop.Line[count_Lines];
-            int index_Lines = 0;
-            var items_Marks = count_Marks == 0 ? global::System.Array.Empty<global::Shop.Mark>() : new global::Shop.Mark[count_Marks];
-            int index_Marks = 0;
+            var items_Tags = default(global::WeChatHandlers.Payloads.WeChatItems<string>);
+            var items_Codes = default(global::WeChatHandlers.Payloads.WeChatItems<long>);
+            var items_Lines = default(global::WeChatHandlers.Payloads.WeChatItems<global::Shop.Line>);
+            var items_Marks = default(global::WeChatHandlers.Payloads.WeChatItems<global::Shop.Mark>);
             this.OrderId = default!;
             bool seen_OrderId = false;
-            foreach (global::WeChatHandlers.Payloads.WeChatNode field in node.GetFields())
+            global::System.Span<byte> nameBuffer = stackalloc byte[11];
+            var fields = node.GetFields();
+            while (fields.MoveNext())
             {
-                if (field.NameIs("ToUserName"u8))
+                global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
+                global::System.ReadOnlySpan<byte> name = field.GetNameUtf8(nameBuffer);
+                switch (name.Length)
                 {
-                    this.ToUserName = field.ReadString();
-                }
-                else if (field.NameIs("CreateTime"u8))
-                {
-                    this.CreateTime = field.ReadInt64();
-                }
-                else if (field.NameIs("order_id"u8))
-                {
-                    this.OrderId = field.ReadString(); seen_OrderId = true;
-                }
-                else if (field.NameIs("Count"u8))
-                {
-                    this.Count = field.ReadInt32();
-                }
-                else if (field.NameIs("Paid"u8))
-                {
-                    this.Paid = field.ReadBoolean();
-                }
-                else if (field.NameIs("Weight"u8))
-                {
-                    this.Weight = field.ReadDouble();
-                }
-                else if (field.NameIs("Price"u8))
-                {
-                    this.Price = field.ReadDecimal();
-                }
-                else if (field.NameIs("Coupon"u8))
-                {
-                    this.Coupon = field.ReadInt32();
-                }
-                else if (field.NameIs("Refund"u8))
-                {
-                    this.Refund = field.ReadInt64();
-                }
-                else if (field.NameIs("Gift"u8))
-                {
-                    this.Gift = field.ReadBoolean();
-                }
-                else if (field.NameIs("Tax"u8))
-                {
-                    this.Tax = field.ReadDecimal();
-                }
-                else if (field.NameIs("Ratio"u8))
-                {
-                    this.Ratio = field.ReadDouble();
-                }
-                else if (field.NameIs("Note"u8))
-                {
-                    this.Note = field.ReadString();
-                }
-                else if (field.NameIs("tags"u8))
-                {
-                    foreach (global::WeChatHandlers.Payloads.WeChatNode item in field.GetItems()) { items_Tags[index_Tags] = global::WeChatHandlers.Payloads.WeChatBinding.StringItem(in item, index_Tags); index_Tags++; }
-                }
-                else if (field.NameIs("codes"u8))
-                {
-                    foreach (global::WeChatHandlers.Payloads.WeChatNode item in field.GetItems()) { items_Codes.Add(global::WeChatHandlers.Payloads.WeChatBinding.Int64Item(in item, index_Codes)); index_Codes++; }
-                }
-                else if (field.NameIs("line"u8))
-                {
-                    foreach (global::WeChatHandlers.Payloads.WeChatNode item in field.GetItems()) { items_Lines[index_Lines] = global::WeChatHandlers.Payloads.WeChatBinding.Item<global::Shop.Line>(in item, index_Lines); index_Lines++; }
-                }
-                else if (field.NameIs("buyer"u8))
-                {
-                    this.Buyer = global::WeChatHandlers.Payloads.WeChatBinding.Object<global::Shop.Buyer>(in field);
-                }
-                else if (field.NameIs("spot"u8))
-                {
-                    this.Spot = global::WeChatHandlers.Payloads.WeChatBinding.Object<global::Shop.Spot>(in field);
-                }
-                else if (field.NameIs("marks"u8))
-                {
-                    foreach (global::WeChatHandlers.Payloads.WeChatNode item in field.GetItems()) { items_Marks[index_Marks] = global::WeChatHandlers.Payloads.WeChatBinding.Item<global::Shop.Mark>(in item, index_Marks); index_Marks++; }
-                }
-                else if (field.IsObject && field.NameIs("lines"u8))
-                {
-                    try
-                    {
-                        foreach (global::WeChatHandlers.Payloads.WeChatNode inner in field.GetFields())
+                    case 3:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "Tax"u8))
                         {
-                            if (inner.NameIs("line"u8))
-                            {
-                                foreach (global::WeChatHandlers.Payloads.WeChatNode item in inner.GetItems()) { items_Lines[index_Lines] = global::WeChatHandlers.Payloads.WeChatBinding.Item<global::Shop.Line>(in item, index_Lines); index_Lines++; }
-                            }
+                            this.Tax = field.ReadDecimal();
                         }
-                    }
-                    catch (global::WeChatHandlers.WeChatPayloadException e)
-                    {
-                        throw e.Within("lines");
-                    }
+                        break;
+                    case 4:
+                        switch (name[0])
+                        {
+                            case (byte)'G':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "Gift"u8))
+                                {
+                                    this.Gift = field.ReadBoolean();
+                                }
+                                break;
+                            case (byte)'N':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "Note"u8))
+                                {
+                                    this.Note = field.ReadString();
+                                }
+                                break;
+                            case (byte)'P':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "Paid"u8))
+                                {
+                                    this.Paid = field.ReadBoolean();
+                                }
+                                break;
+                            case (byte)'l':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "line"u8))
+                                {
+                                    var items = field.GetItems();
+                                    while (items.MoveNext())
+                                    {
+                                        global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
+                                        items_Lines.Add(global::WeChatHandlers.Payloads.WeChatBinding.Item<global::Shop.Line>(in item, items_Lines.Count));
+                                    }
+                                    fields.SkipPast(in items);
+                                }
+                                break;
+                            case (byte)'s':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "spot"u8))
+                                {
+                                    this.Spot = global::WeChatHandlers.Payloads.WeChatBinding.Object<global::Shop.Spot>(in field);
+                                }
+                                break;
+                            case (byte)'t':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "tags"u8))
+                                {
+                                    var items = field.GetItems();
+                                    while (items.MoveNext())
+                                    {
+                                        global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
+                                        items_Tags.Add(global::WeChatHandlers.Payloads.WeChatBinding.StringItem(in item, items_Tags.Count));
+                                    }
+                                    fields.SkipPast(in items);
+                                }
+                                break;
+                        }
+                        break;
+                    case 5:
+                        switch (name[0])
+                        {
+                            case (byte)'C':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "Count"u8))
+                                {
+                                    this.Count = field.ReadInt32();
+                                }
+                                break;
+                            case (byte)'P':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "Price"u8))
+                                {
+                                    this.Price = field.ReadDecimal();
+                                }
+                                break;
+                            case (byte)'R':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "Ratio"u8))
+                                {
+                                    this.Ratio = field.ReadDouble();
+                                }
+                                break;
+                            case (byte)'b':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "buyer"u8))
+                                {
+                                    this.Buyer = global::WeChatHandlers.Payloads.WeChatBinding.Object<global::Shop.Buyer>(in field);
+                                }
+                                break;
+                            case (byte)'c':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "codes"u8))
+                                {
+                                    var items = field.GetItems();
+                                    while (items.MoveNext())
+                                    {
+                                        global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
+                                        items_Codes.Add(global::WeChatHandlers.Payloads.WeChatBinding.Int64Item(in item, items_Codes.Count));
+                                    }
+                                    fields.SkipPast(in items);
+                                }
+                                break;
+                            case (byte)'l':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "lines"u8))
+                                {
+                                    if (field.IsObject)
+                                    {
+                                        try
+                                        {
+                                            var innerFields = field.GetFields();
+                                            while (innerFields.MoveNext())
+                                            {
+                                                global::WeChatHandlers.Payloads.WeChatNode inner = innerFields.Current;
+                                                global::System.ReadOnlySpan<byte> innerName = inner.GetNameUtf8(nameBuffer);
+                                                switch (innerName.Length)
+                                                {
+                                                    case 4:
+                                                        if (global::System.MemoryExtensions.SequenceEqual(innerName, "line"u8))
+                                                        {
+                                                            var items = inner.GetItems();
+                                                            while (items.MoveNext())
+                                                            {
+                                                                global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
+                                                                items_Lines.Add(global::WeChatHandlers.Payloads.WeChatBinding.Item<global::Shop.Line>(in item, items_Lines.Count));
+                                                            }
+                                                            innerFields.SkipPast(in items);
+                                                        }
+                                                        break;
+                                                }
+                                            }
+                                        }
+                                        catch (global::WeChatHandlers.WeChatPayloadException e)
+                                        {
+                                            throw e.Within("lines");
+                                        }
+                                    }
+                                }
+                                break;
+                            case (byte)'m':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "marks"u8))
+                                {
+                                    var items = field.GetItems();
+                                    while (items.MoveNext())
+                                    {
+                                        global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
+                                        items_Marks.Add(global::WeChatHandlers.Payloads.WeChatBinding.Item<global::Shop.Mark>(in item, items_Marks.Count));
+                                    }
+                                    fields.SkipPast(in items);
+                                }
+                                break;
+                        }
+                        break;
+                    case 6:
+                        switch (name[0])
+                        {
+                            case (byte)'C':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "Coupon"u8))
+                                {
+                                    this.Coupon = field.ReadInt32();
+                                }
+                                break;
+                            case (byte)'R':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "Refund"u8))
+                                {
+                                    this.Refund = field.ReadInt64();
+                                }
+                                break;
+                            case (byte)'W':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "Weight"u8))
+                                {
+                                    this.Weight = field.ReadDouble();
+                                }
+                                break;
+                        }
+                        break;
+                    case 8:
+                        if (global::System.MemoryExtensions.SequenceEqual(name, "order_id"u8))
+                        {
+                            this.OrderId = field.ReadString(); seen_OrderId = true;
+                        }
+                        break;
+                    case 10:
+                        switch (name[0])
+                        {
+                            case (byte)'C':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "CreateTime"u8))
+                                {
+                                    this.CreateTime = field.ReadInt64();
+                                }
+                                break;
+                            case (byte)'T':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "ToUserName"u8))
+                                {
+                                    this.ToUserName = field.ReadString();
+                                }
+                                break;
+                        }
+                        break;
                 }
             }
-            this.Tags = items_Tags;
-            this.Codes = items_Codes;
-            this.Lines = items_Lines;
-            this.Marks = items_Marks;
+            this.Tags = items_Tags.ToArray();
+            this.Codes = items_Codes.ToList();
+            this.Lines = items_Lines.ToArray();
+            this.Marks = items_Marks.ToArray();
             if (!seen_OrderId)
             {
                 throw global::WeChatHandlers.Payloads.WeChatBinding.Missing("order_id", in node);

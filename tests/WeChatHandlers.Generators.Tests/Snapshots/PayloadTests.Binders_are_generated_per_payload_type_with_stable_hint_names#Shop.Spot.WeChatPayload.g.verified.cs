@@ -12,15 +12,31 @@ namespace Shop
         [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
         private Spot(in global::WeChatHandlers.Payloads.WeChatNode node, global::WeChatHandlers.Payloads.WeChatBindingMarker marker)
         {
-            foreach (global::WeChatHandlers.Payloads.WeChatNode field in node.GetFields())
+            global::System.Span<byte> nameBuffer = stackalloc byte[2];
+            var fields = node.GetFields();
+            while (fields.MoveNext())
             {
-                if (field.NameIs("X"u8))
+                global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
+                global::System.ReadOnlySpan<byte> name = field.GetNameUtf8(nameBuffer);
+                switch (name.Length)
                 {
-                    this.X = field.ReadInt32();
-                }
-                else if (field.NameIs("Y"u8))
-                {
-                    this.Y = field.ReadInt32();
+                    case 1:
+                        switch (name[0])
+                        {
+                            case (byte)'X':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "X"u8))
+                                {
+                                    this.X = field.ReadInt32();
+                                }
+                                break;
+                            case (byte)'Y':
+                                if (global::System.MemoryExtensions.SequenceEqual(name, "Y"u8))
+                                {
+                                    this.Y = field.ReadInt32();
+                                }
+                                break;
+                        }
+                        break;
                 }
             }
         }

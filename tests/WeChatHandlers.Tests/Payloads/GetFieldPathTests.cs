@@ -69,4 +69,41 @@ public class GetFieldPathTests
         var p = Parse(Pushes.Json("x", "\"res\\u0075lt\":{\"s\\u0075ggest\":\"pass\"}"));
         Assert.Equal("pass", p.GetField("result.suggest"));
     }
+
+    [Fact]
+    public void Nested_xml_walks_past_attributes_markup_and_deeper_elements()
+    {
+        // Containers are walked again as slices of the validated document: every shape the scanner accepts must be
+        // stepped over where it ends, not where a '>' or '/' happens to stand.
+        var p = Parse(Pushes.Xml("x",
+            "<a k=\"1>2/\" j='q\"/'><b/><!-- c > d --><?pi x/>?><b x=\"/>\" />"
+            + "<c><![CDATA[<not/>]]></c><d>x &amp; y\r\nz</d><e><f><g>deep</g></f><f><g>deeper</g></f></e>"
+            + "<h>one<![CDATA[two]]></h><i><![CDATA[only]]></i><j><!-- note -->text</j></a>"
+            + "<a><b>second</b></a>"));
+        Assert.Equal(string.Empty, p.GetField("a.b"));
+        Assert.Equal(string.Empty, p.GetField("a.b[1]"));
+        Assert.Equal("<not/>", p.GetField("a.c"));
+        Assert.Equal("x & y\nz", p.GetField("a.d"));
+        Assert.Equal("deeper", p.GetField("a.e.f[1].g"));
+        Assert.Equal("onetwo", p.GetField("a.h"));
+        Assert.Equal("only", p.GetField("a.i"));
+        Assert.Equal("text", p.GetField("a.j"));
+        Assert.Equal("second", p.GetField("a[1].b"));
+        Assert.Null(p.GetField("a.e"));
+    }
+
+    [Fact]
+    public void Nested_json_walks_past_whitespace_escapes_and_brackets_in_strings()
+    {
+        var p = Parse(Pushes.Json("x",
+            " \"a\" : { \"s\" : \"] } [ {\\\" \" , \"n\" : [ ] , \"o\" : { } , \"z\" : null , \"t\" : true ,"
+            + " \"l\" : [ null , { \"v\" : -1.5e3 } , [ 1 , \"x\" ] , \"w\" ] , \"after\" : 7 } "));
+        Assert.Equal("] } [ {\" ", p.GetField("a.s"));
+        Assert.Null(p.GetField("a.n"));
+        Assert.Null(p.GetField("a.z"));
+        Assert.Equal("true", p.GetField("a.t"));
+        Assert.Equal("-1.5e3", p.GetField("a.l[0].v"));
+        Assert.Equal("w", p.GetField("a.l[2]"));
+        Assert.Equal("7", p.GetField("a.after"));
+    }
 }

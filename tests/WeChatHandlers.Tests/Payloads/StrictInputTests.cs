@@ -170,4 +170,23 @@ public class StrictInputTests
 
         return -1;
     }
+
+    [Theory]
+    [InlineData("<a><b>x]]>y</b></a>", "\"]]>\" is not allowed in character data")]
+    [InlineData("<a><b>x</bb></a>", "Mismatched end tag")]
+    [InlineData("<a><b>x</c></a>", "Mismatched end tag")]
+    [InlineData("<a><b>&bogus;</b></a>", "Unknown entity")]
+    [InlineData("<a><b><![CDATA[x]]></b></a", "Expected '>'")]
+    [InlineData("<a><b>x</b>", "Mismatched end tag: expected </a>")]
+    public void Nested_simple_elements_are_checked_as_strictly_as_top_level_ones(string inner, string reason) =>
+        Rejects(Text(inner), reason);
+
+    [Fact]
+    public void Nested_simple_elements_accept_what_top_level_ones_do()
+    {
+        var p = WeChatPayload.Parse(Encoding.UTF8.GetBytes(Text("<a><b>x</b ><c><![CDATA[<y>]]></c><d></d><e>1</e></a>")));
+        Assert.Equal("x", p.GetField("a.b"));
+        Assert.Equal("<y>", p.GetField("a.c"));
+        Assert.Equal(string.Empty, p.GetField("a.d"));
+    }
 }
