@@ -99,11 +99,13 @@ public sealed class RedisTokenStoreTests : IClassFixture<RedisServerFixture>, IA
         var refreshLock = new RedisAccessTokenLock(_ => Task.FromResult<IConnectionMultiplexer>(redis));
         var key = $"{_prefix}lock-test";
 
-        var holder = await refreshLock.TryAcquireAsync(key, TimeSpan.FromMilliseconds(200), CancellationToken.None);
+        var holder = await refreshLock.TryAcquireAsync(key, TimeSpan.FromSeconds(30), CancellationToken.None);
         Assert.NotNull(holder);
         Assert.Null(await refreshLock.TryAcquireAsync(key, TimeSpan.FromSeconds(30), CancellationToken.None));
 
-        // Let the lease run out (Redis expires the key), then a successor takes the lock.
+        // Let the lease run out (brought forward to 100 ms, so no slowness above can expire it before the exclusivity
+        // check; Redis then expires the key), then a successor takes the lock.
+        Assert.True(await redis.GetDatabase().KeyExpireAsync(key, TimeSpan.FromMilliseconds(100)));
         IAsyncDisposable? successor = null;
         await Eventually.HoldsAsync(async () => (successor = await refreshLock.TryAcquireAsync(key, TimeSpan.FromSeconds(30), CancellationToken.None)) is not null, "a successor takes the expired lock");
 

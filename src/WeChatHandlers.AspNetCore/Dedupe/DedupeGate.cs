@@ -63,7 +63,8 @@ internal sealed class DedupeGate
         WeChatDedupeDecision decision;
         try
         {
-            decision = await BoundedAsync(_store.TryBeginAsync(key, owner, Lease, cancellationToken)).ConfigureAwait(false);
+            var timeout = _timeouts.Current();
+            decision = await BoundedAsync(_store.TryBeginAsync(key, owner, Lease, cancellationToken), timeout).ConfigureAwait(false);
             if (decision == WeChatDedupeDecision.InFlight)
             {
                 var left = _options.HandlerDeadline - _time.GetElapsedTime(arrived);
@@ -102,7 +103,8 @@ internal sealed class DedupeGate
     {
         try
         {
-            await BoundedAsync(_store.CompleteAsync(key, owner, succeeded, _options.DedupeWindow, CancellationToken.None)).ConfigureAwait(false);
+            var timeout = _timeouts.Current();
+            await BoundedAsync(_store.CompleteAsync(key, owner, succeeded, _options.DedupeWindow, CancellationToken.None), timeout).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -116,7 +118,8 @@ internal sealed class DedupeGate
     {
         try
         {
-            return await BoundedAsync(_store.RenewAsync(key, owner, Lease, CancellationToken.None)).ConfigureAwait(false);
+            var timeout = _timeouts.Current();
+            return await BoundedAsync(_store.RenewAsync(key, owner, Lease, CancellationToken.None), timeout).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -126,15 +129,15 @@ internal sealed class DedupeGate
         }
     }
 
-    private ValueTask<T> BoundedAsync<T>(ValueTask<T> call) =>
-        call.IsCompletedSuccessfully ? new(call.Result) : new(BoundAsync(call.AsTask()));
+    // The timeout is taken before the store is called, so that it runs from the call, not from when the call returned.
+    private ValueTask<T> BoundedAsync<T>(ValueTask<T> call, CancellationToken timeout) =>
+        call.IsCompletedSuccessfully ? new(call.Result) : new(BoundAsync(call.AsTask(), timeout));
 
-    private ValueTask BoundedAsync(ValueTask call) =>
-        call.IsCompletedSuccessfully ? ValueTask.CompletedTask : new(BoundAsync(call.AsTask()));
+    private ValueTask BoundedAsync(ValueTask call, CancellationToken timeout) =>
+        call.IsCompletedSuccessfully ? ValueTask.CompletedTask : new(BoundAsync(call.AsTask(), timeout));
 
-    private async Task<T> BoundAsync<T>(Task<T> call)
+    private async Task<T> BoundAsync<T>(Task<T> call, CancellationToken timeout)
     {
-        var timeout = _timeouts.Current();
         try
         {
             return await call.WaitAsync(timeout).ConfigureAwait(false);
@@ -145,9 +148,8 @@ internal sealed class DedupeGate
         }
     }
 
-    private async Task BoundAsync(Task call)
+    private async Task BoundAsync(Task call, CancellationToken timeout)
     {
-        var timeout = _timeouts.Current();
         try
         {
             await call.WaitAsync(timeout).ConfigureAwait(false);
