@@ -7,21 +7,23 @@
 #   plaintext, Redis     "ours-redis": the same with AddWeChatRedisDedupe on a local redis-server (pinned with wrk)
 #   safe mode XML/JSON   "ours-safe": pre-encrypted requests must repeat, so this row's store forgets finished keys
 #                        (ForgetfulDedupeStore); the rest is the default configuration
-#   benchmarks/http/run.sh            per server a 40 s warm-up over all its cases, then 10 s per case (after 2 s)
-#   benchmarks/http/run.sh --quick    per server a 20 s warm-up, then 3 s per case (after 1 s)
+#   benchmarks/http/run.sh            per server a 60 s warm-up shared among its cases, then 10 s per case (after 2 s)
+#   benchmarks/http/run.sh --quick    per server a 30 s warm-up, then 3 s per case (after 1 s)
 #   benchmarks/http/run.sh --smoke    1 s per case, no warm-up: checks that every target answers; numbers mean nothing
 #                                     and no results file is written
-# The long warm-up is needed: with the server on one core and saturated, tiered compilation (with PGO, the default)
-# takes about 25 s to move the hot code to tier 1, for the bare endpoint as much as for ours; measured too early, both
-# run at half speed and the comparison says nothing.
+# The long warm-up is needed, and it is per server, not per case: with the server on one core and saturated, tiered
+# compilation (with PGO, the default) competes with the requests for that core and takes 30-40 s to move the hot code
+# to tier 1. Measured earlier, a server runs at a quarter to half of its speed; when the warm-up was per case, the
+# servers with two cases (ours) got half the warm-up of the one with four (bare), and their first case (XML) was
+# measured still compiling, which looked like an XML cost and was not.
 # The machine has 2 cores: the server under test is pinned to CPU 0, wrk (one thread) to CPU 1.
 # Prints a markdown table and writes it to benchmarks/http/results-<date>.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-duration=10; warmup=2; server_warmup=10; count=20000
+duration=10; warmup=2; server_warmup=60; count=20000
 smoke=""
-if [[ "${1:-}" == "--quick" ]]; then duration=3; warmup=1; server_warmup=5; fi
+if [[ "${1:-}" == "--quick" ]]; then duration=3; warmup=1; server_warmup=30; fi
 if [[ "${1:-}" == "--smoke" ]]; then duration=1; warmup=1; server_warmup=1; count=200; smoke=1; fi
 connections=${CONNECTIONS:-32}
 server_cpu=${SERVER_CPU:-0}; client_cpu=${CLIENT_CPU:-1}
@@ -100,11 +102,11 @@ port=5100
 for target in $targets; do
   port=$((port + 1))
   start "$target" "$port"
-  for case in $(cases_of "$target"); do
+  cases=$(cases_of "$target"); per_case=$(( server_warmup / $(wc -w <<<"$cases") ))
+  for case in $cases; do
     check "$port" "$case"
-    load "$port" "$case" "$server_warmup" >/dev/null
+    load "$port" "$case" "$(( per_case > 0 ? per_case : 1 ))" >/dev/null
   done
-  [[ "$target" == node ]] && load "$port" xml-plain "$((server_warmup * 2))" >/dev/null
   for case in $(cases_of "$target"); do
     load "$port" "$case" "$warmup" >/dev/null
     r=$(load "$port" "$case" "$duration")
@@ -142,7 +144,7 @@ table=$(awk -F'\t' '
   }' "$results")
 
 wrk_version=$( (wrk -v 2>&1 || true) | head -n1 | cut -d' ' -f1-2)
-header="HTTP load, $(date -u +%Y-%m-%dT%H:%MZ), per server a $((server_warmup * 4))s warm-up, then ${duration}s per case after ${warmup}s, wrk -t1 -c${connections} on CPU ${client_cpu}, server on CPU ${server_cpu}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), node $(node --version), ${wrk_version}"
+header="HTTP load, $(date -u +%Y-%m-%dT%H:%MZ), per server a ${server_warmup}s warm-up, then ${duration}s per case after ${warmup}s, wrk -t1 -c${connections} on CPU ${client_cpu}, server on CPU ${server_cpu}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), node $(node --version), ${wrk_version}"
 out="benchmarks/http/results-$(date -u +%Y%m%d-%H%M).md"
 [[ -n "$smoke" ]] && out="$work/smoke.md"
 printf '%s\n\n%s\n\nOurs, all cases including warm-ups:%s (handled: handler runs; skipped: requests the forgetful store kept from the handler; allocated, collections gen0/1/2 and GC pause time over each server run).\n' "$header" "$table" "$ours_stats" | tee "$out"
