@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using WeChatHandlers.Security;
+using WeChatHandlers.Tests.Shared;
 
 namespace WeChatHandlers.AspNetCore.Tests;
 
@@ -139,11 +140,7 @@ public class MemoryStoreTests
         var store = new MemoryWeChatDedupeStore(time);
         Assert.Equal(WeChatDedupeDecision.Run, await store.TryBeginAsync("k", 1, s_lease, default));
         var waiting = store.WaitAsync("k", 2, s_lease, TimeSpan.FromSeconds(4), default).AsTask();
-        for (int i = 0; i < 100 && !waiting.IsCompleted; i++)
-        {
-            time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.WhenAny(waiting, Task.Delay(10));
-        }
+        await Eventually.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(100), () => waiting.IsCompleted, "the take-over");
 
         Assert.Equal(WeChatDedupeDecision.Run, await waiting);
     }
@@ -194,11 +191,7 @@ public class DeadlineAndFailureTests
         using var overruns = app.Counter("wechat.handlers.deadline_overruns");
         var request = app.PostPlainAsync(TestApp.TextXml("block", 21));
         await app.Probe.Started("Block.start").Task.WaitAsync(TimeSpan.FromSeconds(30));
-        for (int i = 0; i < 200 && !request.IsCompleted; i++)
-        {
-            time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.WhenAny(request, Task.Delay(10));
-        }
+        await Eventually.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(100), () => request.IsCompleted, "the deadline answer");
 
         var response = await request.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -414,11 +407,7 @@ public class LeaseTests
         var retry = app.PostPlainAsync(TestApp.TextXml("slow", 81));
 
         // Past several leases: the running handler keeps renewing, so the waiting retry never takes the message over.
-        for (int i = 0; i < 200 && !(first.IsCompleted && retry.IsCompleted); i++)
-        {
-            time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.WhenAny(Task.WhenAll(first, retry), Task.Delay(10));
-        }
+        await Eventually.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(100), () => first.IsCompleted && retry.IsCompleted, "both answers");
 
         Assert.Equal("success", await (await first.WaitAsync(TimeSpan.FromSeconds(30))).Content.ReadAsStringAsync());
         Assert.Equal("success", await (await retry.WaitAsync(TimeSpan.FromSeconds(30))).Content.ReadAsStringAsync());

@@ -27,7 +27,7 @@ internal sealed class HandlerRun
     private readonly string _key;
     private readonly string _msgType;
     private readonly long _owner;
-    private readonly Lock _timerGate = new();
+    private readonly Lock _gate = new();
     private HttpContext? _http;
     private long _deadlineAt = long.MaxValue;
     private long _renewAt;
@@ -214,7 +214,7 @@ internal sealed class HandlerRun
 
     private void Disarm()
     {
-        lock (_timerGate)
+        lock (_gate)
         {
             if (_finished)
             {
@@ -232,7 +232,7 @@ internal sealed class HandlerRun
     {
         HttpContext? answer = null;
         bool renew = false;
-        lock (_timerGate)
+        lock (_gate)
         {
             if (_finished)
             {
