@@ -45,6 +45,9 @@ public abstract class NestedBind
         };
     }
 
+    /// <summary>The first baseline of this class's format, for the profiling probe.</summary>
+    public abstract long FirstBaseline();
+
     /// <summary>The push of <paramref name="nested"/> in this class's format.</summary>
     protected abstract string Push(NestedEvent nested);
 }
@@ -70,6 +73,8 @@ public class XmlNestedBind : NestedBind
         _ => XDocumentReflectionFill.Fill<AddExpressPathEvent>(Body).Actions.Count,
     };
 
+    public override long FirstBaseline() => ByHand();
+
     protected override string Push(NestedEvent nested) => nested switch
     {
         NestedEvent.Popup => Pushes.PopupXmlThree,
@@ -90,6 +95,8 @@ public class JsonNestedBind : NestedBind
         NestedEvent.MediaCheck => StjNested.MediaCheck(Body).Detail.Length,
         _ => StjNested.Express(Body).Actions.Length,
     };
+
+    public override long FirstBaseline() => StjSourceGenerated();
 
     protected override string Push(NestedEvent nested) => nested switch
     {

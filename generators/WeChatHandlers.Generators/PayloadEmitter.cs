@@ -158,21 +158,16 @@ internal static class PayloadEmitter
             }
         }
 
-        int longest = top.SelectMany(c => c.Inner is null ? new[] { c.WireName } : c.Inner.Select(m => m.WireName).Concat(new[] { c.WireName }))
-            .Max(n => Encoding.UTF8.GetByteCount(n));
-
-        // Decoded JSON names with escapes land here; one byte past the longest wire name tells a longer name apart.
-        w.Line($"global::System.Span<byte> nameBuffer = stackalloc byte[{longest + 1}];");
         w.Line("var fields = node.GetFields();");
         w.Open("while (fields.MoveNext())");
         w.Line($"{Node} field = fields.Current;");
-        WriteSwitch(w, "fields", "field", "name", top);
+        WriteSwitch(w, "field", "name", top);
         w.Close();
     }
 
-    private static void WriteSwitch(SourceWriter w, string fields, string field, string name, List<Case> cases)
+    private static void WriteSwitch(SourceWriter w, string field, string name, List<Case> cases)
     {
-        w.Line($"global::System.ReadOnlySpan<byte> {name} = {field}.GetNameUtf8(nameBuffer);");
+        w.Line($"global::System.ReadOnlySpan<byte> {name} = {field}.GetNameUtf8();");
         w.Open($"switch ({name}.Length)");
         foreach (var bucket in cases.GroupBy(c => Encoding.UTF8.GetByteCount(c.WireName)).OrderBy(g => g.Key))
         {
@@ -181,7 +176,7 @@ internal static class PayloadEmitter
             var list = bucket.ToList();
             if (list.Count == 1)
             {
-                WriteChain(w, fields, field, name, list);
+                WriteChain(w, field, name, list);
             }
             else
             {
@@ -191,7 +186,7 @@ internal static class PayloadEmitter
                 {
                     w.Line($"case {ByteLiteral(group.Key)}:");
                     w.Indent();
-                    WriteChain(w, fields, field, name, group.ToList());
+                    WriteChain(w, field, name, group.ToList());
                     w.Line("break;");
                     w.Outdent();
                 }
@@ -223,7 +218,7 @@ internal static class PayloadEmitter
         return best;
     }
 
-    private static void WriteChain(SourceWriter w, string fields, string field, string name, List<Case> cases)
+    private static void WriteChain(SourceWriter w, string field, string name, List<Case> cases)
     {
         bool first = true;
         foreach (var c in cases)
@@ -231,7 +226,7 @@ internal static class PayloadEmitter
             w.Open($"{(first ? "if" : "else if")} (global::System.MemoryExtensions.SequenceEqual({name}, {Emitter.Literal(c.WireName)}u8))");
             if (c.Member is not null)
             {
-                WriteAssign(w, c.Member, fields, field);
+                WriteAssign(w, c.Member, field);
             }
             else
             {
@@ -259,7 +254,7 @@ internal static class PayloadEmitter
         w.Line($"var innerFields = {field}.GetFields();");
         w.Open("while (innerFields.MoveNext())");
         w.Line($"{Node} inner = innerFields.Current;");
-        WriteSwitch(w, "innerFields", "inner", "innerName", inner);
+        WriteSwitch(w, "inner", "innerName", inner);
         w.Close();
         w.Close();
         w.Open("catch (global::WeChatHandlers.WeChatPayloadException e)");
@@ -268,7 +263,7 @@ internal static class PayloadEmitter
         w.Close();
     }
 
-    private static void WriteAssign(SourceWriter w, PayloadMemberSpec m, string fields, string field)
+    private static void WriteAssign(SourceWriter w, PayloadMemberSpec m, string field)
     {
         string seen = m.Required ? $" seen_{m.Name} = true;" : string.Empty;
         if (m.Collection == CollectionKind.None)
@@ -280,13 +275,12 @@ internal static class PayloadEmitter
         string item = m.Value == ValueKind.Payload
             ? $"{Binding}.Item<{m.ElementType}>(in item, items_{m.Name}.Count)"
             : $"{Binding}.{ItemReader(m.Value)}(in item, items_{m.Name}.Count)";
-        // The walk goes on after the items, not over them again.
+        // A walk of the items to their end lets the field walk go on after them, not over them again.
         w.Line($"var items = {field}.GetItems();");
         w.Open("while (items.MoveNext())");
         w.Line($"{Node} item = items.Current;");
         w.Line($"items_{m.Name}.Add({item});");
         w.Close();
-        w.Line($"{fields}.SkipPast(in items);");
         if (seen.Length > 0)
         {
             w.Line(seen.Trim());

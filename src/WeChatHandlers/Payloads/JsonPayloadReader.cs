@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace WeChatHandlers.Payloads;
@@ -85,14 +87,46 @@ internal static class JsonPayloadReader
         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     ];
 
+    /// <summary>
+    /// Where the run of plain string bytes from <paramref name="pos"/> ends: the first quote, backslash or control
+    /// character, or the end of <paramref name="json"/>. Eight bytes at a time: a byte is flagged when it equals a
+    /// quote or a backslash or is below 0x20, and the lowest flag is always a true one (a borrow can only wrongly flag
+    /// a byte above a true one).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int NextSpecial(ReadOnlySpan<byte> json, int pos)
+    {
+        const ulong Ones = 0x0101010101010101;
+        const ulong High = 0x8080808080808080;
+        ref byte start = ref MemoryMarshal.GetReference(json);
+        while (pos <= json.Length - sizeof(ulong))
+        {
+            ulong x = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, pos));
+            ulong quote = x ^ (Ones * '"');
+            ulong backslash = x ^ (Ones * '\\');
+            ulong flags = ((quote - Ones) & ~quote) | ((backslash - Ones) & ~backslash) | ((x - (Ones * 0x20)) & ~x);
+            flags &= High;
+            if (flags != 0)
+            {
+                return pos + (BitOperations.TrailingZeroCount(flags) >> 3);
+            }
+
+            pos += sizeof(ulong);
+        }
+
+        var plain = PlainStringBytes;
+        while ((uint)pos < (uint)json.Length && plain[json[pos]] != 0)
+        {
+            pos++;
+        }
+
+        return pos;
+    }
+
     /// <summary>A strict, allocation-free JSON tokenizer over one buffer.</summary>
     internal ref struct Scanner(ReadOnlySpan<byte> json, int start)
     {
         private const int MaxDepth = 64;
-
-        // Bytes that end the fast run inside a string: the quote, the backslash and the control characters.
-        private static readonly SearchValues<byte> s_stringSpecials = SearchValues.Create(
-            [(byte)'"', (byte)'\\', .. Enumerable.Range(0, 0x20).Select(b => (byte)b)]);
 
         private readonly ReadOnlySpan<byte> _json = json;
         private int _pos = start;
@@ -113,7 +147,13 @@ internal static class JsonPayloadReader
             // Most tokens are not preceded by whitespace: one test, and no loop that stores the position per byte.
             if ((uint)_pos < (uint)_json.Length && _json[_pos] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
             {
-                _pos = Validated.SkipWhitespace(_json, _pos + 1);
+                int pos = _pos + 1;
+                while ((uint)pos < (uint)_json.Length && _json[pos] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+                {
+                    pos++;
+                }
+
+                _pos = pos;
             }
         }
 
@@ -149,70 +189,59 @@ internal static class JsonPayloadReader
             int begin = ++_pos;
             escaped = false;
 
-            // Most strings of a push are short: a byte loop finds a plain one's closing quote before a vector search
-            // would be set up.
             var json = _json;
-            int scan = begin;
-            int limit = Math.Min(json.Length, begin + 24);
-            var plain = PlainStringBytes;
-            while (scan < limit && plain[json[scan]] != 0)
-            {
-                scan++;
-            }
-
-            if (scan < limit && json[scan] == (byte)'"')
-            {
-                _pos = scan + 1;
-                return new FieldSlot(begin, scan - begin, SlotKind.Raw);
-            }
-
-            _pos = scan;
+            int pos = begin;
             while (true)
             {
-                int special = _json[_pos..].IndexOfAny(s_stringSpecials);
-                if (special < 0)
+                pos = NextSpecial(json, pos);
+                if (pos >= json.Length)
                 {
-                    _pos = _json.Length;
-                    throw Error("Malformed JSON: unterminated string");
+                    break;
                 }
 
-                _pos += special;
-                byte b = _json[_pos];
+                byte b = json[pos];
                 if (b == (byte)'"')
                 {
-                    var slot = new FieldSlot(begin, _pos - begin, escaped ? SlotKind.JsonEscaped : SlotKind.Raw);
-                    _pos++;
-                    return slot;
+                    _pos = pos + 1;
+                    return new FieldSlot(begin, pos - begin, escaped ? SlotKind.JsonEscaped : SlotKind.Raw);
                 }
 
                 if (b < 0x20)
                 {
+                    _pos = pos;
                     throw Error("Malformed JSON: control character in a string");
                 }
 
+                // A backslash.
                 escaped = true;
-                if (_pos + 1 >= _json.Length)
+                if (pos + 1 >= json.Length)
                 {
+                    _pos = pos;
                     throw Error("Malformed JSON: unterminated string");
                 }
 
-                switch (_json[_pos + 1])
+                switch (json[pos + 1])
                 {
                     case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
-                        _pos += 2;
+                        pos += 2;
                         break;
                     case (byte)'u':
-                        if (_pos + 6 > _json.Length || !IsHex(_json[_pos + 2]) || !IsHex(_json[_pos + 3]) || !IsHex(_json[_pos + 4]) || !IsHex(_json[_pos + 5]))
+                        if (pos + 6 > json.Length || !IsHex(json[pos + 2]) || !IsHex(json[pos + 3]) || !IsHex(json[pos + 4]) || !IsHex(json[pos + 5]))
                         {
+                            _pos = pos;
                             throw Error("Malformed JSON: invalid \\u escape");
                         }
 
-                        _pos += 6;
+                        pos += 6;
                         break;
                     default:
+                        _pos = pos;
                         throw Error("Malformed JSON: invalid escape");
                 }
             }
+
+            _pos = json.Length;
+            throw Error("Malformed JSON: unterminated string");
         }
 
         /// <summary>
@@ -370,7 +399,8 @@ internal static class JsonPayloadReader
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static int SkipWhitespace(ReadOnlySpan<byte> json, int pos)
         {
-            while ((uint)pos < (uint)json.Length && json[pos] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+            // Outside strings, validated JSON holds no byte below the space but the other three whitespace bytes.
+            while ((uint)pos < (uint)json.Length && json[pos] <= (byte)' ')
             {
                 pos++;
             }
@@ -392,32 +422,15 @@ internal static class JsonPayloadReader
         private static int EndOfString(ReadOnlySpan<byte> json, int begin, out bool escaped)
         {
             escaped = false;
-            int pos = begin;
-            int limit = Math.Min(json.Length, begin + 24);
-            var plain = PlainStringBytes;
-            while (pos < limit && plain[json[pos]] != 0)
+            int pos = NextSpecial(json, begin);
+            while (json[pos] != (byte)'"')
             {
-                pos++;
-            }
-
-            if (pos < limit && json[pos] == (byte)'"')
-            {
-                return pos;
-            }
-
-            while (true)
-            {
-                int k = json[pos..].IndexOfAny((byte)'"', (byte)'\\');
-                pos += k;
-                if (json[pos] == (byte)'"')
-                {
-                    return pos;
-                }
-
                 // A backslash and the byte it escapes; the four hex digits of \u never hold a quote or a backslash.
                 escaped = true;
-                pos += 2;
+                pos = NextSpecial(json, pos + 2);
             }
+
+            return pos;
         }
 
         /// <summary>

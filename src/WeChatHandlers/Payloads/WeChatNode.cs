@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace WeChatHandlers.Payloads;
@@ -44,6 +45,11 @@ public readonly ref struct WeChatNode
     private readonly bool _nameEscaped;
     private readonly NodeKind _kind;
 
+    // A JSON container yielded by a walk before its end was searched for: a walk of it that reaches its closing
+    // bracket writes there where it ended, so that the enclosing walk goes on from that point instead of searching
+    // for the end again. Null for every other node.
+    private readonly ref int _walkEnd;
+
     private WeChatNode(ReadOnlySpan<byte> data, NodeKind kind, FieldSlot value, int nameStart, int nameLength, bool nameEscaped)
     {
         _data = data;
@@ -52,6 +58,22 @@ public readonly ref struct WeChatNode
         _nameStart = nameStart;
         _nameLength = nameLength;
         _nameEscaped = nameEscaped;
+    }
+
+    private WeChatNode(ReadOnlySpan<byte> data, NodeKind kind, int start, int nameStart, int nameLength, bool nameEscaped, ref int walkEnd)
+        : this(data, kind, new FieldSlot(start, 0, SlotKind.Raw), nameStart, nameLength, nameEscaped)
+    {
+        _walkEnd = ref walkEnd;
+    }
+
+    /// <summary>Tells the walk that yielded this container that a walk of it ended just before <paramref name="end"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ReportWalkEnd(int end)
+    {
+        if (!Unsafe.IsNullRef(ref _walkEnd))
+        {
+            _walkEnd = end;
+        }
     }
 
     /// <summary>Whether the value is present (a JSON <c>null</c> is not).</summary>
@@ -129,19 +151,20 @@ public readonly ref struct WeChatNode
 
     /// <summary>
     /// The field's wire name as UTF-8, for generated binders to switch on: a slice of the payload, or for a JSON name
-    /// with escapes, decoded into <paramref name="buffer"/>. Empty when the decoded name does not fit: a binder sizes the
-    /// buffer one byte past its longest wire name, so a name that long matches none of them anyway.
+    /// with escapes (which no WeChat push has been seen to send), the decoded name in an array of its own.
     /// </summary>
-    public ReadOnlySpan<byte> GetNameUtf8(Span<byte> buffer)
+    public ReadOnlySpan<byte> GetNameUtf8()
     {
         var raw = _data.Slice(_nameStart, _nameLength);
-        if (!_nameEscaped)
-        {
-            return raw;
-        }
+        return _nameEscaped ? DecodeName(raw) : raw;
 
-        int n = JsonPayloadReader.Unescape(raw, buffer, out bool complete);
-        return complete ? buffer[..n] : default;
+        static byte[] DecodeName(ReadOnlySpan<byte> raw)
+        {
+            // Decoding never lengthens.
+            var name = new byte[raw.Length];
+            int n = JsonPayloadReader.Unescape(raw, name, out _);
+            return n == name.Length ? name : name[..n];
+        }
     }
 
     /// <summary>The field's wire name, for messages.</summary>
@@ -174,6 +197,7 @@ public readonly ref struct WeChatNode
 
     /// <summary>The decoded text of a scalar (numbers and booleans as their text; an empty element is <c>""</c>).</summary>
     /// <exception cref="WeChatPayloadException">The value is an object or an array.</exception>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public string ReadString()
     {
         var raw = RequireScalar("text");
@@ -182,6 +206,7 @@ public readonly ref struct WeChatNode
 
     /// <summary>A 32-bit integer from a JSON number or a string or XML text holding one.</summary>
     /// <exception cref="WeChatPayloadException">The value is not such an integer.</exception>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public int ReadInt32()
     {
         long value = ReadInt64Core("a 32-bit integer");
@@ -190,10 +215,12 @@ public readonly ref struct WeChatNode
 
     /// <summary>A 64-bit integer from a JSON number or a string or XML text holding one.</summary>
     /// <exception cref="WeChatPayloadException">The value is not such an integer.</exception>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public long ReadInt64() => ReadInt64Core("a 64-bit integer");
 
     /// <summary>A floating-point number (invariant culture) from a JSON number or a string or XML text holding one.</summary>
     /// <exception cref="WeChatPayloadException">The value is not a number.</exception>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public double ReadDouble()
     {
         Span<byte> scratch = stackalloc byte[64];
@@ -205,6 +232,7 @@ public readonly ref struct WeChatNode
 
     /// <summary>A decimal number (invariant culture) from a JSON number or a string or XML text holding one.</summary>
     /// <exception cref="WeChatPayloadException">The value is not a number.</exception>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public decimal ReadDecimal()
     {
         Span<byte> scratch = stackalloc byte[64];
@@ -216,6 +244,7 @@ public readonly ref struct WeChatNode
 
     /// <summary><c>true</c> or <c>false</c> (a JSON literal or text), or <c>1</c> or <c>0</c>.</summary>
     /// <exception cref="WeChatPayloadException">The value is none of these.</exception>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public bool ReadBoolean()
     {
         Span<byte> scratch = stackalloc byte[8];
@@ -301,7 +330,7 @@ public readonly ref struct WeChatNode
                 // An XML element repeats by itself; a JSON value that is not an array is item 0.
                 if (seen++ == index)
                 {
-                    item = field;
+                    item = Detach(_data, field);
                     return true;
                 }
 
@@ -312,7 +341,7 @@ public readonly ref struct WeChatNode
             {
                 if (seen++ == index)
                 {
-                    item = element;
+                    item = Detach(_data, element);
                     return true;
                 }
             }
@@ -321,6 +350,10 @@ public readonly ref struct WeChatNode
         item = default;
         return false;
     }
+
+    // A node that outlives the walk that yielded it: the same value, no longer reporting to that walk.
+    private static WeChatNode Detach(ReadOnlySpan<byte> data, scoped in WeChatNode node) =>
+        new(data, node._kind, node._value, node._nameStart, node._nameLength, node._nameEscaped);
 
     private ReadOnlySpan<byte> RequireScalar(string expected)
     {
@@ -372,9 +405,10 @@ public readonly ref struct WeChatNode
         private int _position;
         private bool _done;
 
-        // A JSON array just yielded: where it starts, its end found only when the walk goes on without the binder
-        // having walked it (see SkipPast), or -1.
-        private int _pendingArray;
+        // A JSON object or array just yielded: where it starts, and where a walk of it ended (0 until one does). Its
+        // end is searched for only when the walk goes on without the binder having walked it to its end.
+        private int _pendingStart;
+        private int _pendingEnd;
         private WeChatNode _current;
 
         internal FieldEnumerator(WeChatNode node)
@@ -382,25 +416,19 @@ public readonly ref struct WeChatNode
             _node = node;
             _position = node._value.Start;
             _done = !node.IsObject;
-            _pendingArray = -1;
+            _pendingStart = -1;
             _current = default;
         }
 
         /// <summary>
-        /// Tells the walk that <paramref name="items"/> walked the current field's items to the end, so that the
-        /// next move starts after them instead of skipping the array again.
+        /// The current field. A container field lets the walk go on from where a walk of it ended, so it holds on to
+        /// this enumerator and cannot outlive it.
         /// </summary>
-        public void SkipPast(in ItemEnumerator items)
+        public readonly WeChatNode Current
         {
-            if (_pendingArray >= 0 && items.EndOfArray(_pendingArray) is int end and > 0)
-            {
-                _position = JsonPayloadReader.Validated.SkipWhitespace(_node._data, end);
-                _pendingArray = -1;
-            }
+            [UnscopedRef]
+            get => _current;
         }
-
-        /// <summary>The current field.</summary>
-        public readonly WeChatNode Current => _current;
 
         /// <summary>Returns this enumerator.</summary>
         public readonly FieldEnumerator GetEnumerator() => this;
@@ -429,51 +457,58 @@ public readonly ref struct WeChatNode
 
             // Validated JSON: only the ends of tokens are searched for. The first call stands on the brace, later ones
             // just after a value.
-            if (_pendingArray >= 0)
+            int pos = _position;
+            if (_pendingStart >= 0)
             {
-                _position = JsonPayloadReader.Validated.SkipWhitespace(data, JsonPayloadReader.Validated.EndOfContainer(data, _pendingArray));
-                _pendingArray = -1;
+                pos = _pendingEnd > 0 ? _pendingEnd : JsonPayloadReader.Validated.EndOfContainer(data, _pendingStart);
+                _pendingStart = -1;
             }
 
-            int pos = JsonPayloadReader.Validated.SkipWhitespace(data, _position);
+            pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos);
             while (true)
             {
                 if (data[pos] == (byte)'}')
                 {
-                    _done = true;
-                    return false;
+                    return End(pos);
                 }
 
                 pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos + 1);
                 if (data[pos] == (byte)'}')
                 {
                     // The empty object.
-                    _done = true;
-                    return false;
+                    return End(pos);
                 }
 
                 var name = JsonPayloadReader.Validated.ReadString(data, ref pos, out bool escaped);
                 pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos);
                 pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos + 1);
-                if (data[pos] == (byte)'[')
+                if (data[pos] is (byte)'{' or (byte)'[')
                 {
-                    // Its end is found later, and only if its items were not walked.
-                    _pendingArray = pos;
-                    _current = new WeChatNode(data, NodeKind.JsonArray, new FieldSlot(pos, 0, SlotKind.Raw), name.Start, name.Length, escaped);
+                    _pendingStart = pos;
+                    _pendingEnd = 0;
+                    var kind = data[pos] == (byte)'{' ? NodeKind.JsonObject : NodeKind.JsonArray;
+                    _current = new WeChatNode(data, kind, pos, name.Start, name.Length, escaped, ref Unsafe.AsRef(in _pendingEnd));
                     return true;
                 }
 
-                var value = JsonPayloadReader.Validated.ReadValue(data, ref pos, out var kind);
+                var value = JsonPayloadReader.Validated.ReadValue(data, ref pos, out var valueKind);
                 pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos);
                 _position = pos;
-                if (kind == NodeKind.Absent)
+                if (valueKind == NodeKind.Absent)
                 {
                     continue;
                 }
 
-                _current = new WeChatNode(data, kind, value, name.Start, name.Length, escaped);
+                _current = new WeChatNode(data, valueKind, value, name.Start, name.Length, escaped);
                 return true;
             }
+        }
+
+        private bool End(int closingBrace)
+        {
+            _done = true;
+            _node.ReportWalkEnd(closingBrace + 1);
+            return false;
         }
     }
 
@@ -483,6 +518,10 @@ public readonly ref struct WeChatNode
         private readonly WeChatNode _node;
         private int _position;
         private byte _state; // 0 before, 1 in an array, 2 done
+
+        // As for FieldEnumerator: an object or array item just yielded, and where a walk of it ended.
+        private int _pendingStart;
+        private int _pendingEnd;
         private WeChatNode _current;
 
         internal ItemEnumerator(WeChatNode node)
@@ -490,15 +529,19 @@ public readonly ref struct WeChatNode
             _node = node;
             _position = node._value.Start;
             _state = node._kind == NodeKind.Absent ? (byte)2 : (byte)0;
+            _pendingStart = -1;
             _current = default;
         }
 
-        /// <summary>The current item; it carries the collection's name.</summary>
-        public readonly WeChatNode Current => _current;
-
-        /// <summary>Just past the array starting at <paramref name="start"/> when this walked it to its end, else 0.</summary>
-        internal readonly int EndOfArray(int start) =>
-            _state == 2 && _node._kind == NodeKind.JsonArray && _node._value.Start == start && _position > start ? _position : 0;
+        /// <summary>
+        /// The current item; it carries the collection's name. An object item lets the walk go on from where a walk
+        /// of it ended, so it holds on to this enumerator and cannot outlive it.
+        /// </summary>
+        public readonly WeChatNode Current
+        {
+            [UnscopedRef]
+            get => _current;
+        }
 
         /// <summary>Returns this enumerator.</summary>
         public readonly ItemEnumerator GetEnumerator() => this;
@@ -513,42 +556,62 @@ public readonly ref struct WeChatNode
 
             if (_node._kind != NodeKind.JsonArray)
             {
+                // The value itself is the one item; a walk of it reports to whoever yielded the value.
                 _current = _node;
                 _state = 2;
                 return true;
             }
 
             var data = _node._data;
-            int pos = JsonPayloadReader.Validated.SkipWhitespace(data, _position);
+            int pos = _position;
+            if (_pendingStart >= 0)
+            {
+                pos = _pendingEnd > 0 ? _pendingEnd : JsonPayloadReader.Validated.EndOfContainer(data, _pendingStart);
+                _pendingStart = -1;
+            }
+
+            pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos);
             while (true)
             {
                 // On the opening bracket or on the comma after an item: either way, step over it.
                 if (data[pos] == (byte)']')
                 {
-                    _state = 2;
-                    _position = pos + 1;
-                    return false;
+                    return End(pos);
                 }
 
                 pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos + 1);
                 if (data[pos] == (byte)']')
                 {
-                    _state = 2;
-                    _position = pos + 1;
-                    return false;
+                    return End(pos);
                 }
 
-                var value = JsonPayloadReader.Validated.ReadValue(data, ref pos, out var kind);
+                if (data[pos] is (byte)'{' or (byte)'[')
+                {
+                    _pendingStart = pos;
+                    _pendingEnd = 0;
+                    var kind = data[pos] == (byte)'{' ? NodeKind.JsonObject : NodeKind.JsonArray;
+                    _current = new WeChatNode(data, kind, pos, _node._nameStart, _node._nameLength, _node._nameEscaped, ref Unsafe.AsRef(in _pendingEnd));
+                    return true;
+                }
+
+                var value = JsonPayloadReader.Validated.ReadValue(data, ref pos, out var valueKind);
                 pos = JsonPayloadReader.Validated.SkipWhitespace(data, pos);
                 _position = pos;
-                if (kind == NodeKind.Absent)
+                if (valueKind == NodeKind.Absent)
                 {
                     continue;
                 }
 
-                _current = new WeChatNode(data, kind, value, _node._nameStart, _node._nameLength, _node._nameEscaped);
+                _current = new WeChatNode(data, valueKind, value, _node._nameStart, _node._nameLength, _node._nameEscaped);
                 return true;
             }
+        }
+
+        private bool End(int closingBracket)
+        {
+            _state = 2;
+            _node.ReportWalkEnd(closingBracket + 1);
+            return false;
         }
     }
 }

@@ -29,12 +29,11 @@ readonly partial struct Greeting : global::WeChatHandlers.Payloads.IWeChatPayloa
         }
         else
         {
-            global::System.Span<byte> nameBuffer = stackalloc byte[13];
             var fields = node.GetFields();
             while (fields.MoveNext())
             {
                 global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
-                global::System.ReadOnlySpan<byte> name = field.GetNameUtf8(nameBuffer);
+                global::System.ReadOnlySpan<byte> name = field.GetNameUtf8();
                 switch (name.Length)
                 {
                     case 7:

@@ -23,12 +23,11 @@ namespace Shop
             var items_Marks = default(global::WeChatHandlers.Payloads.WeChatItems<global::Shop.Mark>);
             this.OrderId = default!;
             bool seen_OrderId = false;
-            global::System.Span<byte> nameBuffer = stackalloc byte[11];
             var fields = node.GetFields();
             while (fields.MoveNext())
             {
                 global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
-                global::System.ReadOnlySpan<byte> name = field.GetNameUtf8(nameBuffer);
+                global::System.ReadOnlySpan<byte> name = field.GetNameUtf8();
                 switch (name.Length)
                 {
                     case 3:
@@ -67,7 +66,6 @@ namespace Shop
                                         global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
                                         items_Lines.Add(global::WeChatHandlers.Payloads.WeChatBinding.Item<global::Shop.Line>(in item, items_Lines.Count));
                                     }
-                                    fields.SkipPast(in items);
                                 }
                                 break;
                             case (byte)'s':
@@ -85,7 +83,6 @@ namespace Shop
                                         global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
                                         items_Tags.Add(global::WeChatHandlers.Payloads.WeChatBinding.StringItem(in item, items_Tags.Count));
                                     }
-                                    fields.SkipPast(in items);
                                 }
                                 break;
                         }
@@ -126,7 +123,6 @@ namespace Shop
                                         global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
                                         items_Codes.Add(global::WeChatHandlers.Payloads.WeChatBinding.Int64Item(in item, items_Codes.Count));
                                     }
-                                    fields.SkipPast(in items);
                                 }
                                 break;
                             case (byte)'l':
@@ -140,7 +136,7 @@ namespace Shop
                                             while (innerFields.MoveNext())
                                             {
                                                 global::WeChatHandlers.Payloads.WeChatNode inner = innerFields.Current;
-                                                global::System.ReadOnlySpan<byte> innerName = inner.GetNameUtf8(nameBuffer);
+                                                global::System.ReadOnlySpan<byte> innerName = inner.GetNameUtf8();
                                                 switch (innerName.Length)
                                                 {
                                                     case 4:
@@ -152,7 +148,6 @@ namespace Shop
                                                                 global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
                                                                 items_Lines.Add(global::WeChatHandlers.Payloads.WeChatBinding.Item<global::Shop.Line>(in item, items_Lines.Count));
                                                             }
-                                                            innerFields.SkipPast(in items);
                                                         }
                                                         break;
                                                 }
@@ -174,7 +169,6 @@ namespace Shop
                                         global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
                                         items_Marks.Add(global::WeChatHandlers.Payloads.WeChatBinding.Item<global::Shop.Mark>(in item, items_Marks.Count));
                                     }
-                                    fields.SkipPast(in items);
                                 }
                                 break;
                         }

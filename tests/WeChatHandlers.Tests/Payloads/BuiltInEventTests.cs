@@ -165,6 +165,35 @@ public class BuiltInEventTests
         Assert.Equal((1533062800L, 200001, "运输阶段-运输中 🚚"), (e.Actions[1].ActionTime, e.Actions[1].ActionType, e.Actions[1].ActionMsg));
     }
 
+    [Fact]
+    public void Pretty_printed_json_binds_like_compact_json()
+    {
+        // Whitespace around every token, and nested objects and arrays that the binder walks or skips: each walk must
+        // go on exactly after the container it walked.
+        var popup = Bind<SubscribeMsgPopupEvent>(Indented(Pushes.PopupJsonThree));
+        Assert.Equal(["t1", "t2", "t&3"], popup.List.Select(i => i.TemplateId));
+        Assert.Equal(["accept", "reject", "acceptWithAudio"], popup.List.Select(i => i.SubscribeStatusString));
+
+        var check = Bind<WxaMediaCheckEvent>(Indented(Pushes.MediaCheckJson));
+        Assert.Equal(["content_model", "keyword"], check.Detail.Select(d => d.Strategy));
+        Assert.Equal(("risky", 20006), (check.Result!.Suggest, check.Result.Label));
+        Assert.Equal(("ok", "60ae120f-371d5872-7941a05b"), (check.ErrMsg, check.TraceId));
+
+        var express = Bind<AddExpressPathEvent>(Indented(Pushes.ExpressJson));
+        Assert.Equal(("揽件阶段-揽件成功", "运输阶段-运输中 🚚"), (express.Actions[0].ActionMsg, express.Actions[1].ActionMsg));
+        Assert.Equal((3, 2), (express.Version, express.Count));
+
+        // Fields after a container the binder does not know, and after one it walked to its end.
+        var tail = Bind<AddExpressPathEvent>(Pushes.Json("add_express_path",
+            "\"Unknown\" : { \"a\" : [ { } , [ ] ] } , \"Actions\" : [ { \"ActionType\" : 7 , \"Deep\" : { \"x\" : [ 1 ] } } , { } ] , \"Count\" : 9 , \"OrderId\" : \"o\" "));
+        Assert.Equal((9, "o", 2, 7), (tail.Count, tail.OrderId, tail.Actions.Count, tail.Actions[0].ActionType));
+    }
+
+    private static string Indented(string json) =>
+        System.Text.Json.JsonSerializer.Serialize(System.Text.Json.JsonDocument.Parse(json).RootElement, s_indented);
+
+    private static readonly System.Text.Json.JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
     [Theory]
     [InlineData(nameof(Pushes.XPayXml))]
     [InlineData(nameof(Pushes.XPayJson))]
