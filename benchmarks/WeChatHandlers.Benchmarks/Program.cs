@@ -63,6 +63,37 @@ public static class Program
             return 0;
         }
 
+        // --compare-nested xml|json EVENT: ours and the format's first baseline in alternating batches in one process,
+        // so both see the same machine; prints the fastest batch of each (rough, for a loaded machine).
+        if (args.Length == 3 && args[0] == "--compare-nested")
+        {
+            NestedBind probe = args[1] == "xml" ? new XmlNestedBind() : new JsonNestedBind();
+            probe.Event = Enum.Parse<NestedEvent>(args[2], ignoreCase: true);
+            probe.Setup();
+            double ours = double.MaxValue, baseline = double.MaxValue;
+            long sum = 0;
+            for (int round = 0; round < 60; round++)
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                for (int i = 0; i < 20_000; i++)
+                {
+                    sum += probe.Ours();
+                }
+
+                ours = Math.Min(ours, watch.Elapsed.TotalNanoseconds / 20_000);
+                watch.Restart();
+                for (int i = 0; i < 20_000; i++)
+                {
+                    sum += probe.FirstBaseline();
+                }
+
+                baseline = Math.Min(baseline, watch.Elapsed.TotalNanoseconds / 20_000);
+            }
+
+            Console.WriteLine($"{args[1]} {probe.Event}: ours {ours:F0} ns, baseline {baseline:F0} ns, baseline/ours {baseline / ours:F2} (checksum {sum})");
+            return 0;
+        }
+
         // --probe-nested xml|json EVENT N [baseline]: parse + bind one nested event N times outside BenchmarkDotNet, for
         // profilers; with "baseline", the format's first baseline (STJ source generation, XDocument by hand) instead.
         if (args.Length is 4 or 5 && args[0] == "--probe-nested")

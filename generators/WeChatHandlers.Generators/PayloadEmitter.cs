@@ -160,7 +160,7 @@ internal static class PayloadEmitter
 
         w.Line("var fields = node.GetFields();");
         w.Open("while (fields.MoveNext())");
-        w.Line($"{Node} field = fields.Current;");
+        w.Line($"ref readonly {Node} field = ref fields.Current;");
         WriteSwitch(w, "field", "name", top);
         w.Close();
     }
@@ -253,7 +253,7 @@ internal static class PayloadEmitter
         w.Open("try");
         w.Line($"var innerFields = {field}.GetFields();");
         w.Open("while (innerFields.MoveNext())");
-        w.Line($"{Node} inner = innerFields.Current;");
+        w.Line($"ref readonly {Node} inner = ref innerFields.Current;");
         WriteSwitch(w, "inner", "innerName", inner);
         w.Close();
         w.Close();
@@ -278,7 +278,7 @@ internal static class PayloadEmitter
         // A walk of the items to their end lets the field walk go on after them, not over them again.
         w.Line($"var items = {field}.GetItems();");
         w.Open("while (items.MoveNext())");
-        w.Line($"{Node} item = items.Current;");
+        w.Line($"ref readonly {Node} item = ref items.Current;");
         w.Line($"items_{m.Name}.Add({item});");
         w.Close();
         if (seen.Length > 0)

@@ -123,6 +123,19 @@ internal static class JsonPayloadReader
         return pos;
     }
 
+    // Per byte: 1 when it ends a number or a literal in validated JSON (a comma, a closing bracket, whitespace).
+    private static ReadOnlySpan<byte> LiteralEnds =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+
     /// <summary>A strict, allocation-free JSON tokenizer over one buffer.</summary>
     internal ref struct Scanner(ReadOnlySpan<byte> json, int start)
     {
@@ -425,9 +438,14 @@ internal static class JsonPayloadReader
             int pos = NextSpecial(json, begin);
             while (json[pos] != (byte)'"')
             {
-                // A backslash and the byte it escapes; the four hex digits of \u never hold a quote or a backslash.
+                // A backslash and the byte it escapes; the four hex digits of \u never hold a quote or a backslash, and
+                // escapes often come in runs (\u63fd\u4ef6).
                 escaped = true;
-                pos = NextSpecial(json, pos + 2);
+                pos += json[pos + 1] == (byte)'u' ? 6 : 2;
+                if (json[pos] != (byte)'\\')
+                {
+                    pos = NextSpecial(json, pos);
+                }
             }
 
             return pos;
@@ -460,7 +478,8 @@ internal static class JsonPayloadReader
                 default:
                     // A number, true or false: it ends at a delimiter.
                     kind = NodeKind.JsonLiteral;
-                    while ((uint)pos < (uint)json.Length && json[pos] is not ((byte)',' or (byte)'}' or (byte)']' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+                    var delimiters = LiteralEnds;
+                    while ((uint)pos < (uint)json.Length && delimiters[json[pos]] == 0)
                     {
                         pos++;
                     }

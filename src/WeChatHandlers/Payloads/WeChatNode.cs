@@ -424,11 +424,8 @@ public readonly ref struct WeChatNode
         /// The current field. A container field lets the walk go on from where a walk of it ended, so it holds on to
         /// this enumerator and cannot outlive it.
         /// </summary>
-        public readonly WeChatNode Current
-        {
-            [UnscopedRef]
-            get => _current;
-        }
+        [UnscopedRef]
+        public readonly ref readonly WeChatNode Current => ref _current;
 
         /// <summary>Returns this enumerator.</summary>
         public readonly FieldEnumerator GetEnumerator() => this;
@@ -537,11 +534,8 @@ public readonly ref struct WeChatNode
         /// The current item; it carries the collection's name. An object item lets the walk go on from where a walk
         /// of it ended, so it holds on to this enumerator and cannot outlive it.
         /// </summary>
-        public readonly WeChatNode Current
-        {
-            [UnscopedRef]
-            get => _current;
-        }
+        [UnscopedRef]
+        public readonly ref readonly WeChatNode Current => ref _current;
 
         /// <summary>Returns this enumerator.</summary>
         public readonly ItemEnumerator GetEnumerator() => this;

@@ -357,7 +357,21 @@ public readonly struct WeChatPayload
         return text[s..e];
     }
 
-    internal static string Utf8ToString(ReadOnlySpan<byte> raw) => raw.IsEmpty ? string.Empty : Encoding.UTF8.GetString(raw);
+    /// <summary>
+    /// The string of a slice of the payload, which was validated as UTF-8 when it was scanned: most values are ASCII,
+    /// and those are widened in one pass instead of being counted and transcoded.
+    /// </summary>
+    internal static string Utf8ToString(ReadOnlySpan<byte> raw)
+    {
+        if (raw.IsEmpty)
+        {
+            return string.Empty;
+        }
+
+        return Ascii.IsValid(raw)
+            ? string.Create(raw.Length, raw, static (chars, ascii) => Ascii.ToUtf16(ascii, chars, out _))
+            : Encoding.UTF8.GetString(raw);
+    }
 
     internal static string DecodeToString(ReadOnlySpan<byte> raw, SlotKind kind)
     {

@@ -32,7 +32,7 @@ readonly partial struct Greeting : global::WeChatHandlers.Payloads.IWeChatPayloa
             var fields = node.GetFields();
             while (fields.MoveNext())
             {
-                global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
+                ref readonly global::WeChatHandlers.Payloads.WeChatNode field = ref fields.Current;
                 global::System.ReadOnlySpan<byte> name = field.GetNameUtf8();
                 switch (name.Length)
                 {

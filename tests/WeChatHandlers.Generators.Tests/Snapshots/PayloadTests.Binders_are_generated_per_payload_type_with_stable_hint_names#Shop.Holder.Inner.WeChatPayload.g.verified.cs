@@ -19,12 +19,11 @@ namespace Shop
             [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
             private Inner(in global::WeChatHandlers.Payloads.WeChatNode node, global::WeChatHandlers.Payloads.WeChatBindingMarker marker)
             {
-                global::System.Span<byte> nameBuffer = stackalloc byte[6];
                 var fields = node.GetFields();
                 while (fields.MoveNext())
                 {
-                    global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
-                    global::System.ReadOnlySpan<byte> name = field.GetNameUtf8(nameBuffer);
+                    ref readonly global::WeChatHandlers.Payloads.WeChatNode field = ref fields.Current;
+                    global::System.ReadOnlySpan<byte> name = field.GetNameUtf8();
                     switch (name.Length)
                     {
                         case 5:

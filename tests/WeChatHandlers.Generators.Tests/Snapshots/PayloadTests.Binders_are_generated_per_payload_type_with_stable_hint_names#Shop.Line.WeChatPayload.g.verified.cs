@@ -14,12 +14,11 @@ namespace Shop
         {
             this.Sku = default!;
             bool seen_Sku = false;
-            global::System.Span<byte> nameBuffer = stackalloc byte[9];
             var fields = node.GetFields();
             while (fields.MoveNext())
             {
-                global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
-                global::System.ReadOnlySpan<byte> name = field.GetNameUtf8(nameBuffer);
+                ref readonly global::WeChatHandlers.Payloads.WeChatNode field = ref fields.Current;
+                global::System.ReadOnlySpan<byte> name = field.GetNameUtf8();
                 switch (name.Length)
                 {
                     case 3:

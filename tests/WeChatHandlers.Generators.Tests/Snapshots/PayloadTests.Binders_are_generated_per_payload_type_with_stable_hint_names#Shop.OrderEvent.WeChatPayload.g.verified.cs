@@ -26,7 +26,7 @@ namespace Shop
             var fields = node.GetFields();
             while (fields.MoveNext())
             {
-                global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
+                ref readonly global::WeChatHandlers.Payloads.WeChatNode field = ref fields.Current;
                 global::System.ReadOnlySpan<byte> name = field.GetNameUtf8();
                 switch (name.Length)
                 {
@@ -63,7 +63,7 @@ namespace Shop
                                     var items = field.GetItems();
                                     while (items.MoveNext())
                                     {
-                                        global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
+                                        ref readonly global::WeChatHandlers.Payloads.WeChatNode item = ref items.Current;
                                         items_Lines.Add(global::WeChatHandlers.Payloads.WeChatBinding.Item<global::Shop.Line>(in item, items_Lines.Count));
                                     }
                                 }
@@ -80,7 +80,7 @@ namespace Shop
                                     var items = field.GetItems();
                                     while (items.MoveNext())
                                     {
-                                        global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
+                                        ref readonly global::WeChatHandlers.Payloads.WeChatNode item = ref items.Current;
                                         items_Tags.Add(global::WeChatHandlers.Payloads.WeChatBinding.StringItem(in item, items_Tags.Count));
                                     }
                                 }
@@ -120,7 +120,7 @@ namespace Shop
                                     var items = field.GetItems();
                                     while (items.MoveNext())
                                     {
-                                        global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
+                                        ref readonly global::WeChatHandlers.Payloads.WeChatNode item = ref items.Current;
                                         items_Codes.Add(global::WeChatHandlers.Payloads.WeChatBinding.Int64Item(in item, items_Codes.Count));
                                     }
                                 }
@@ -135,7 +135,7 @@ namespace Shop
                                             var innerFields = field.GetFields();
                                             while (innerFields.MoveNext())
                                             {
-                                                global::WeChatHandlers.Payloads.WeChatNode inner = innerFields.Current;
+                                                ref readonly global::WeChatHandlers.Payloads.WeChatNode inner = ref innerFields.Current;
                                                 global::System.ReadOnlySpan<byte> innerName = inner.GetNameUtf8();
                                                 switch (innerName.Length)
                                                 {
@@ -145,7 +145,7 @@ namespace Shop
                                                             var items = inner.GetItems();
                                                             while (items.MoveNext())
                                                             {
-                                                                global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
+                                                                ref readonly global::WeChatHandlers.Payloads.WeChatNode item = ref items.Current;
                                                                 items_Lines.Add(global::WeChatHandlers.Payloads.WeChatBinding.Item<global::Shop.Line>(in item, items_Lines.Count));
                                                             }
                                                         }
@@ -166,7 +166,7 @@ namespace Shop
                                     var items = field.GetItems();
                                     while (items.MoveNext())
                                     {
-                                        global::WeChatHandlers.Payloads.WeChatNode item = items.Current;
+                                        ref readonly global::WeChatHandlers.Payloads.WeChatNode item = ref items.Current;
                                         items_Marks.Add(global::WeChatHandlers.Payloads.WeChatBinding.Item<global::Shop.Mark>(in item, items_Marks.Count));
                                     }
                                 }

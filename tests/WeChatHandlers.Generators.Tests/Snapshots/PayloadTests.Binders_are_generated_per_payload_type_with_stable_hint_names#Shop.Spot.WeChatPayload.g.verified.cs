@@ -12,12 +12,11 @@ namespace Shop
         [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
         private Spot(in global::WeChatHandlers.Payloads.WeChatNode node, global::WeChatHandlers.Payloads.WeChatBindingMarker marker)
         {
-            global::System.Span<byte> nameBuffer = stackalloc byte[2];
             var fields = node.GetFields();
             while (fields.MoveNext())
             {
-                global::WeChatHandlers.Payloads.WeChatNode field = fields.Current;
-                global::System.ReadOnlySpan<byte> name = field.GetNameUtf8(nameBuffer);
+                ref readonly global::WeChatHandlers.Payloads.WeChatNode field = ref fields.Current;
+                global::System.ReadOnlySpan<byte> name = field.GetNameUtf8();
                 switch (name.Length)
                 {
                     case 1:
