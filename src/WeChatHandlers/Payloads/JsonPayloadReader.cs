@@ -665,6 +665,78 @@ internal static class JsonPayloadReader
         return written;
     }
 
+    /// <summary>
+    /// The string of a validated JSON string body with escapes, decoded straight to UTF-16: a <c>\u</c> escape is one
+    /// UTF-16 unit already, so CJK text sent as escapes is not encoded to UTF-8 and transcoded back. A lone surrogate
+    /// becomes U+FFFD, as <see cref="Unescape"/> does.
+    /// </summary>
+    public static string UnescapeToString(ReadOnlySpan<byte> raw)
+    {
+        // Decoding never lengthens: every escape is longer than its one UTF-16 unit, every UTF-8 sequence at least as
+        // long as its UTF-16 units.
+        char[]? rented = null;
+        Span<char> chars = raw.Length <= 256 ? stackalloc char[256] : (rented = ArrayPool<char>.Shared.Rent(raw.Length));
+        try
+        {
+            int written = 0, i = 0;
+            while (i < raw.Length)
+            {
+                int slash = raw[i..].IndexOf((byte)'\\');
+                var run = slash < 0 ? raw[i..] : raw.Slice(i, slash);
+                if (!run.IsEmpty)
+                {
+                    System.Text.Unicode.Utf8.ToUtf16(run, chars[written..], out _, out int produced);
+                    written += produced;
+                    i += run.Length;
+                }
+
+                if (slash < 0)
+                {
+                    break;
+                }
+
+                byte e = raw[i + 1];
+                if (e != (byte)'u')
+                {
+                    chars[written++] = e switch
+                    {
+                        (byte)'b' => '\b',
+                        (byte)'f' => '\f',
+                        (byte)'n' => '\n',
+                        (byte)'r' => '\r',
+                        (byte)'t' => '\t',
+                        _ => (char)e, // \" \\ \/
+                    };
+                    i += 2;
+                    continue;
+                }
+
+                char unit = (char)ParseHex4(raw.Slice(i + 2, 4));
+                i += 6;
+                if (char.IsHighSurrogate(unit) && i + 6 <= raw.Length && raw[i] == (byte)'\\' && raw[i + 1] == (byte)'u'
+                    && char.IsLowSurrogate((char)ParseHex4(raw.Slice(i + 2, 4))))
+                {
+                    chars[written++] = unit;
+                    chars[written++] = (char)ParseHex4(raw.Slice(i + 2, 4));
+                    i += 6;
+                }
+                else
+                {
+                    chars[written++] = char.IsSurrogate(unit) ? '\uFFFD' : unit;
+                }
+            }
+
+            return new string(chars[..written]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
     private static int ParseHex4(ReadOnlySpan<byte> hex)
     {
         int value = 0;

@@ -375,6 +375,11 @@ public readonly struct WeChatPayload
 
     internal static string DecodeToString(ReadOnlySpan<byte> raw, SlotKind kind)
     {
+        if (kind == SlotKind.JsonEscaped)
+        {
+            return JsonPayloadReader.UnescapeToString(raw);
+        }
+
         // Decoding never lengthens a value: every entity, reference or escape is at least as long as its UTF-8 result.
         byte[]? rented = null;
         Span<byte> buffer = raw.Length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(raw.Length));
