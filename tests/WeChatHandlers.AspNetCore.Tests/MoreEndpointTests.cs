@@ -51,6 +51,22 @@ public class CompatibilityAndRoutingTests
 public class LifecycleTests
 {
     [Fact]
+    public async Task Each_message_gets_its_own_scope_disposed_before_it_is_answered()
+    {
+        await using var app = await TestApp.StartAsync();
+        Assert.Equal("success", await (await app.PostPlainAsync(TestApp.TextXml("scoped", 71))).Content.ReadAsStringAsync());
+        Assert.Equal("success", await (await app.PostPlainAsync(TestApp.TextXml("scoped", 72))).Content.ReadAsStringAsync());
+
+        var calls = app.Probe.Calls;
+        Assert.Equal(4, calls.Count);
+        Assert.Equal("Scoped", calls[0].Handler);
+        Assert.Equal(("PerMessage.disposed", calls[0].Detail), calls[1]);
+        Assert.Equal("Scoped", calls[2].Handler);
+        Assert.Equal(("PerMessage.disposed", calls[2].Detail), calls[3]);
+        Assert.NotEqual(calls[0].Detail, calls[2].Detail);
+    }
+
+    [Fact]
     public async Task A_pattern_that_backtracks_forever_times_out_and_runs_nothing()
     {
         await using var app = await TestApp.StartAsync();

@@ -14,9 +14,17 @@ namespace WeChatHandlers.AspNetCore;
 /// thread is bounded too: the watch's ticks renew the lease every third of it and, at the deadline, answer
 /// <c>success</c> (the run owns a live lease, so that is the truth). Whoever answers first wins one
 /// <see cref="Interlocked"/> exchange on the answer state, and only the winner writes the response.
+/// <para>
+/// The run is also the provider handed to the dispatcher: the message's DI scope is created on the first service asked
+/// for, so a static handler, or one that takes only its message, costs no scope at all. The scope lives until the run
+/// ends, as before; a service asked for after that finds it disposed.
+/// </para>
 /// </remarks>
-internal sealed class HandlerRun
+internal sealed class HandlerRun : IServiceProvider, IKeyedServiceProvider
 {
+    // Marks the scope slot once the run has ended: no scope is created after that.
+    private static readonly IServiceScope s_ended = new EndedScope();
+
     private const int Unanswered = 0;
     private const int AnsweredByHandler = 1;
     private const int AnsweredAtDeadline = 2;
@@ -37,6 +45,7 @@ internal sealed class HandlerRun
     private int _renewing;
     private TaskCompletionSource? _deadlineAnswered;
     private bool _malformed;
+    private IServiceScope? _scope;
 
     public HandlerRun(RunContext context, InboundMessage message, WeChatRoute route, string key, string msgType, long owner)
     {
@@ -143,7 +152,6 @@ internal sealed class HandlerRun
         var c = _context;
         long started = c.Time.GetTimestamp();
         var cancellation = c.Timeouts.Current();
-        var scope = c.Scopes.CreateAsyncScope();
         try
         {
             var payload = _message.Payload;
@@ -154,7 +162,7 @@ internal sealed class HandlerRun
                 IsEncrypted = _message.Encrypted,
                 Payload = payload.Data,
             };
-            var result = await c.Dispatcher.InvokeAsync(_route, payload, context, scope.ServiceProvider, cancellation).ConfigureAwait(false);
+            var result = await c.Dispatcher.InvokeAsync(_route, payload, context, this, cancellation).ConfigureAwait(false);
             if (result.Reply.Kind == WeChatReplyKind.TransferToCustomerService)
             {
                 ReplyFields = new(
@@ -201,10 +209,43 @@ internal sealed class HandlerRun
         finally
         {
             Disarm();
-            await scope.DisposeAsync().ConfigureAwait(false);
+            if (Interlocked.Exchange(ref _scope, s_ended) is { } scope)
+            {
+                await new AsyncServiceScope(scope).DisposeAsync().ConfigureAwait(false);
+            }
+
             _message.Dispose();
         }
     }
+
+    object? IServiceProvider.GetService(Type serviceType) => Services().GetService(serviceType);
+
+    object? IKeyedServiceProvider.GetKeyedService(Type serviceType, object? serviceKey) => KeyedServices().GetKeyedService(serviceType, serviceKey);
+
+    object IKeyedServiceProvider.GetRequiredKeyedService(Type serviceType, object? serviceKey) => KeyedServices().GetRequiredKeyedService(serviceType, serviceKey);
+
+    /// <summary>The message's scope, created by the first caller (a handler may resolve from several threads).</summary>
+    private IServiceProvider Services()
+    {
+        var scope = Volatile.Read(ref _scope);
+        if (scope is null)
+        {
+            var fresh = _context.Scopes.CreateScope();
+            scope = Interlocked.CompareExchange(ref _scope, fresh, null);
+            if (scope is null)
+            {
+                return fresh.ServiceProvider;
+            }
+
+            fresh.Dispose();
+        }
+
+        ObjectDisposedException.ThrowIf(ReferenceEquals(scope, s_ended), typeof(IServiceProvider));
+        return scope.ServiceProvider;
+    }
+
+    private IKeyedServiceProvider KeyedServices() =>
+        Services() as IKeyedServiceProvider ?? throw new InvalidOperationException("This service provider doesn't support keyed services.");
 
     private void Arm()
     {
@@ -306,4 +347,13 @@ internal sealed class HandlerRun
     }
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _context.Time.TimestampFrequency);
+
+    private sealed class EndedScope : IServiceScope
+    {
+        public IServiceProvider ServiceProvider => throw new ObjectDisposedException(nameof(IServiceProvider));
+
+        public void Dispose()
+        {
+        }
+    }
 }
