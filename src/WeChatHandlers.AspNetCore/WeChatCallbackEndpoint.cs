@@ -121,7 +121,7 @@ internal sealed class WeChatCallbackEndpoint : IDisposable
         ClaimOutcome claim;
         try
         {
-            claim = await _run.Dedupe.ClaimAsync(key, owner, arrived, http.RequestAborted).ConfigureAwait(false);
+            claim = await _run.Dedupe.ClaimAsync(key, owner, arrived, _run.Time.GetTimestamp(), http.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (http.RequestAborted.IsCancellationRequested)
         {

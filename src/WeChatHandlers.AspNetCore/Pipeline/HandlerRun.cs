@@ -77,9 +77,12 @@ internal sealed class HandlerRun : IServiceProvider, IKeyedServiceProvider
     {
         _http = http;
         _deadlineAt = arrived + Ticks(_context.Options.HandlerDeadline);
-        Arm();
 
-        var run = RunAsync();
+        // One reading of the clock for the lease's first renewal, the handler's timeout and its duration.
+        long started = _context.Time.GetTimestamp();
+        Arm(started);
+
+        var run = RunAsync(started);
         if (!run.IsCompleted)
         {
             var running = run.AsTask();
@@ -131,7 +134,7 @@ internal sealed class HandlerRun : IServiceProvider, IKeyedServiceProvider
     /// </summary>
     public bool TryQueue()
     {
-        Arm();
+        Arm(_context.Time.GetTimestamp());
         if (_context.Queue.TryEnqueue(RunDetachedAsync))
         {
             return true;
@@ -141,17 +144,17 @@ internal sealed class HandlerRun : IServiceProvider, IKeyedServiceProvider
         return false;
     }
 
-    private async Task RunDetachedAsync() => await RunAsync().ConfigureAwait(false);
+    private async Task RunDetachedAsync() => await RunAsync(_context.Time.GetTimestamp()).ConfigureAwait(false);
 
     /// <summary>
     /// Runs the handler; returns null when it failed or its message could not be bound (logged, counted, lease released so
-    /// a retry runs again).
+    /// a retry runs again). <paramref name="started"/> is a fresh reading of the clock: the handler's timeout and its
+    /// duration run from it.
     /// </summary>
-    private async ValueTask<WeChatDispatchResult?> RunAsync()
+    private async ValueTask<WeChatDispatchResult?> RunAsync(long started)
     {
         var c = _context;
-        long started = c.Time.GetTimestamp();
-        var cancellation = c.Timeouts.Current();
+        var cancellation = c.Timeouts.Current(started);
         try
         {
             var payload = _message.Payload;
@@ -173,14 +176,15 @@ internal sealed class HandlerRun : IServiceProvider, IKeyedServiceProvider
                     payload.GetString(WeChatField.FromUserName));
             }
 
-            var elapsed = c.Time.GetElapsedTime(started);
+            long finished = c.Time.GetTimestamp();
+            var elapsed = c.Time.GetElapsedTime(started, finished);
             c.Metrics.Handled(_route.HandlerName);
             c.Metrics.Duration(_route.HandlerName, elapsed);
             Log.Handled(c.Logger, _msgType, _key, _route.HandlerName, elapsed.TotalMilliseconds);
 
             // Renewals stop, the deadline stays armed: the store's answer may take up to its timeout.
             _completing = true;
-            await c.Dedupe.CompleteAsync(_key, _owner, succeeded: true).ConfigureAwait(false);
+            await c.Dedupe.CompleteAsync(_key, _owner, succeeded: true, finished).ConfigureAwait(false);
             return result;
         }
         catch (WeChatPayloadException ex)
@@ -199,11 +203,12 @@ internal sealed class HandlerRun : IServiceProvider, IKeyedServiceProvider
         catch (Exception ex)
         {
             // Never shown to WeChat: logged with the message key and counted; the lease is released so a retry runs again.
+            long failed = c.Time.GetTimestamp();
             c.Metrics.Failed(_route.HandlerName);
-            c.Metrics.Duration(_route.HandlerName, c.Time.GetElapsedTime(started));
+            c.Metrics.Duration(_route.HandlerName, c.Time.GetElapsedTime(started, failed));
             Log.HandlerFailed(c.Logger, ex, _route.HandlerName, _key);
             _completing = true;
-            await c.Dedupe.CompleteAsync(_key, _owner, succeeded: false).ConfigureAwait(false);
+            await c.Dedupe.CompleteAsync(_key, _owner, succeeded: false, failed).ConfigureAwait(false);
             return null;
         }
         finally
@@ -247,9 +252,9 @@ internal sealed class HandlerRun : IServiceProvider, IKeyedServiceProvider
     private IKeyedServiceProvider KeyedServices() =>
         Services() as IKeyedServiceProvider ?? throw new InvalidOperationException("This service provider doesn't support keyed services.");
 
-    private void Arm()
+    private void Arm(long now)
     {
-        _renewAt = _context.Time.GetTimestamp() + Ticks(_context.Dedupe.RenewEvery);
+        _renewAt = now + Ticks(_context.Dedupe.RenewEvery);
         _context.Watch.Join(this);
     }
 
