@@ -96,7 +96,7 @@ internal sealed class WeChatCallbackEndpoint : IDisposable
         try
         {
             // Returns true when a handler run took the message over (it releases it when the handler finishes).
-            if (await DispatchAsync(http, message, arrived, query.Nonce!).ConfigureAwait(false))
+            if (await DispatchAsync(http, message, arrived, query.Nonce).ConfigureAwait(false))
             {
                 message = null;
             }
@@ -107,7 +107,7 @@ internal sealed class WeChatCallbackEndpoint : IDisposable
         }
     }
 
-    private async ValueTask<bool> DispatchAsync(HttpContext http, InboundMessage message, long arrived, string nonce)
+    private async ValueTask<bool> DispatchAsync(HttpContext http, InboundMessage message, long arrived, QueryValue nonce)
     {
         var payload = message.Payload;
         string msgType = payload.KnownMsgType() ?? "other";

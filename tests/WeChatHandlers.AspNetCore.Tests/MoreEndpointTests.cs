@@ -184,3 +184,32 @@ public class StoreFailureTests
         Assert.Equal(3, app.Probe.Count("Later.end"));
     }
 }
+
+public class QueryParsingTests
+{
+    [Fact]
+    public void Values_are_slices_of_the_query_the_first_occurrence_winning()
+    {
+        var query = WeChatQuery.Parse("?nonce=1&x=&signature=ab%2Bc&nonce=2&timestamp=&encrypt_type&msg_signature=z");
+        Assert.Equal("1", query.Nonce.ToString());
+        Assert.Equal("ab+c", query.Signature.ToString());
+        Assert.True(query.Timestamp.IsPresent);
+        Assert.Equal("", query.Timestamp.ToString());
+        Assert.True(query.EncryptType.IsPresent);
+        Assert.True(query.EncryptType.Span.IsEmpty);
+        Assert.Equal("z", query.MsgSignature.ToString());
+        Assert.False(query.EchoStr.IsPresent);
+        Assert.True(query.EchoStr.Span.IsEmpty);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("?")]
+    [InlineData("?&&")]
+    public void An_empty_query_has_no_values(string? text)
+    {
+        var query = WeChatQuery.Parse(text);
+        Assert.False(query.Nonce.IsPresent || query.Timestamp.IsPresent || query.Signature.IsPresent);
+    }
+}

@@ -73,7 +73,7 @@ internal sealed class HandlerRun : IServiceProvider, IKeyedServiceProvider
     /// Runs the handler and answers WeChat: with the handler's reply when it finishes within the deadline, else with
     /// <c>success</c> at the deadline while the handler goes on.
     /// </summary>
-    public async Task RespondAsync(HttpContext http, long arrived, string nonce)
+    public async Task RespondAsync(HttpContext http, long arrived, QueryValue nonce)
     {
         _http = http;
         _deadlineAt = arrived + Ticks(_context.Options.HandlerDeadline);
