@@ -157,23 +157,23 @@ internal sealed class HandlerRun : IServiceProvider, IKeyedServiceProvider
         var cancellation = c.Timeouts.Current(started);
         try
         {
-            var payload = _message.Payload;
+            // The payload is read in place (a large struct): never copied into this method's state.
             var context = new WeChatContext
             {
                 AppId = _message.Account!.AppId,
-                Format = payload.Format,
+                Format = _message.Payload.Format,
                 IsEncrypted = _message.Encrypted,
-                Payload = payload.Data,
+                Payload = _message.Payload.Data,
             };
-            var result = await c.Dispatcher.InvokeAsync(_route, payload, context, this, cancellation).ConfigureAwait(false);
+            var result = await c.Dispatcher.InvokeAsync(_route, _message.Payload, context, this, cancellation).ConfigureAwait(false);
             if (result.Reply.Kind == WeChatReplyKind.TransferToCustomerService)
             {
                 ReplyFields = new(
                     _message.Account!,
-                    payload.Format,
+                    _message.Payload.Format,
                     _message.Encrypted,
-                    payload.GetString(WeChatField.ToUserName),
-                    payload.GetString(WeChatField.FromUserName));
+                    _message.Payload.GetString(WeChatField.ToUserName),
+                    _message.Payload.GetString(WeChatField.FromUserName));
             }
 
             long finished = c.Time.GetTimestamp();

@@ -88,12 +88,12 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
             return Opened.Refuse(RefusalReason.ClientDisconnected, ex.Message);
         }
 
-        if (body is null)
+        if (body is not { } read)
         {
             return Opened.Refuse(RefusalReason.BodyTooLarge, "streamed body");
         }
 
-        var message = new InboundMessage(body);
+        var message = new InboundMessage(read);
         var opened = Open(message, query, candidates);
         if (opened.Message is null)
         {
@@ -114,11 +114,12 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
             return Opened.Refuse(early);
         }
 
-        WeChatPayload outer;
+        // Parsed in place: the payload is a large struct. In safe mode this is the envelope until it is decrypted.
+        ref var outer = ref message.Payload;
         try
         {
             // A safe-mode body is an envelope (ToUserName and Encrypt): the message's own headers are inside it.
-            outer = encrypted ? WeChatPayload.ParseEnvelope(message.Body.Memory) : WeChatPayload.Parse(message.Body.Memory);
+            outer = encrypted ? WeChatPayload.ParseEnvelope(message.Body) : WeChatPayload.Parse(message.Body);
         }
         catch (WeChatPayloadException ex)
         {
@@ -143,7 +144,6 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
         message.Encrypted = encrypted;
         if (!encrypted)
         {
-            message.Payload = outer;
             return new(message, default, null);
         }
 
