@@ -17,8 +17,9 @@ namespace WeChatHandlers.Benchmarks;
 /// body and writes "success" (the same floor as the HTTP comparison's bare endpoint). The difference is what the
 /// framework adds to every request: signature, decryption, scan, dedupe, scope, dispatch, metrics, reply.
 /// Plaintext cases run the default configuration (the default memory dedupe store) and give every request its own
-/// MsgId, so each is a first delivery; the safe-mode case repeats one pre-encrypted message and so runs the
-/// <see cref="ForgetfulDedupeStore"/> (marked in its name).
+/// MsgId, so each is a first delivery; the safe-mode cases repeat one pre-encrypted message and so run the
+/// <see cref="ForgetfulDedupeStore"/> (marked in their names). Each safe-mode envelope is in its message's format, as
+/// in the HTTP comparison's requests.
 /// </summary>
 [MemoryDiagnoser]
 [BenchmarkCategory("endpoint")]
@@ -37,7 +38,7 @@ public class EndpointPerRequest
     private int _msgIdAt = -1;
     private long _msgId = 1_000_000_000_000_000;
 
-    [Params("xml-plain", "json-plain", "xml-aes (forgetful store)")]
+    [Params("xml-plain", "json-plain", "xml-aes (forgetful store)", "json-aes (forgetful store)")]
     public string Case { get; set; } = "xml-plain";
 
     [GlobalSetup]
@@ -66,7 +67,9 @@ public class EndpointPerRequest
         if (Case.Contains("aes", StringComparison.Ordinal))
         {
             using var crypto = new WeChatCrypto(Token, SafeModeDecrypt.EncodingAesKey, SafeModeDecrypt.AppId);
-            var (envelope, msgSignature) = SafeModeDecrypt.Envelope(crypto, Encoding.UTF8.GetBytes(message));
+            var (envelope, msgSignature) = Case.StartsWith("xml", StringComparison.Ordinal)
+                ? SafeModeDecrypt.Envelope(crypto, Encoding.UTF8.GetBytes(message))
+                : JsonEnvelope(crypto, Encoding.UTF8.GetBytes(message));
             _body = envelope;
             _query = new QueryString($"?signature={signature}&timestamp={Timestamp}&nonce={Nonce}&encrypt_type=aes&msg_signature={msgSignature}");
         }
@@ -108,6 +111,15 @@ public class EndpointPerRequest
         var http = NewContext();
         await _ours(http);
         return http.Response.StatusCode;
+    }
+
+    /// <summary>The safe-mode JSON envelope of <paramref name="message"/> and its msg_signature ('/' unescaped, as the HTTP comparison sends it).</summary>
+    private static (byte[] Body, string MsgSignature) JsonEnvelope(WeChatCrypto crypto, byte[] message)
+    {
+        byte[] encrypted = new byte[crypto.GetEncryptedLength(message.Length)];
+        string encrypt = Encoding.ASCII.GetString(encrypted, 0, crypto.Encrypt(message, encrypted));
+        string signature = WeChatSignature.ComputeMsgSignature(Token, Timestamp, Nonce, encrypt);
+        return (Encoding.UTF8.GetBytes($$"""{"ToUserName":"gh_0123456789ab","Encrypt":"{{encrypt}}"}"""), signature);
     }
 
     private DefaultHttpContext NewContext()

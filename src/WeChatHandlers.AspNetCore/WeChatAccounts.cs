@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using WeChatHandlers.Payloads;
 using WeChatHandlers.Security;
@@ -49,7 +50,8 @@ internal sealed class WeChatAccounts
 
     public bool TryResolveByRoute(HttpContext http, out IReadOnlyList<WeChatAccount> candidates)
     {
-        if (http.Request.RouteValues.TryGetValue("appId", out var value) && value is string appId)
+        // Through the feature: when routing set no route values, none are created just to be searched.
+        if (http.Features.Get<IRouteValuesFeature>()?.RouteValues is { } values && values.TryGetValue("appId", out var value) && value is string appId)
         {
             foreach (var account in _all)
             {

@@ -96,7 +96,7 @@ internal sealed class WeChatCallbackEndpoint : IDisposable
         try
         {
             // Returns true when a handler run took the message over (it releases it when the handler finishes).
-            if (await DispatchAsync(http, message, arrived, query.Nonce!).ConfigureAwait(false))
+            if (await DispatchAsync(http, message, arrived, query.Nonce).ConfigureAwait(false))
             {
                 message = null;
             }
@@ -107,12 +107,11 @@ internal sealed class WeChatCallbackEndpoint : IDisposable
         }
     }
 
-    private async ValueTask<bool> DispatchAsync(HttpContext http, InboundMessage message, long arrived, string nonce)
+    private async ValueTask<bool> DispatchAsync(HttpContext http, InboundMessage message, long arrived, QueryValue nonce)
     {
-        var payload = message.Payload;
-        string msgType = payload.KnownMsgType() ?? "other";
-        _run.Metrics.Received(msgType, payload.Format, message.Encrypted);
-        string key = DedupeKeys.For(message.Account!, payload);
+        string msgType = message.Payload.KnownMsgType() ?? "other";
+        _run.Metrics.Received(msgType, message.Payload.Format, message.Encrypted);
+        string key = DedupeKeys.For(message.Account!, message.Payload);
         using var activity = WeChatCallbackMetrics.ActivitySource.StartActivity("wechat.message", ActivityKind.Server);
         activity?.SetTag("wechat.msg_type", msgType);
         activity?.SetTag("wechat.key", key);
@@ -121,7 +120,7 @@ internal sealed class WeChatCallbackEndpoint : IDisposable
         ClaimOutcome claim;
         try
         {
-            claim = await _run.Dedupe.ClaimAsync(key, owner, arrived, http.RequestAborted).ConfigureAwait(false);
+            claim = await _run.Dedupe.ClaimAsync(key, owner, arrived, _run.Time.GetTimestamp(), http.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -145,13 +144,13 @@ internal sealed class WeChatCallbackEndpoint : IDisposable
 
         foreach (var observer in _observers)
         {
-            observer.OnPush(message.Account!.AppId, payload);
+            observer.OnPush(message.Account!.AppId, message.Payload);
         }
 
         WeChatRoute route;
         try
         {
-            route = _run.Dispatcher.Route(payload);
+            route = _run.Dispatcher.Route(message.Payload);
         }
         catch (Exception ex)
         {

@@ -2,49 +2,53 @@ namespace WeChatHandlers.AspNetCore;
 
 /// <summary>
 /// The query parameters WeChat sends, read straight from the query string: no dictionary of every parameter per
-/// request. Values are decoded as ASP.NET Core decodes queries ('+' is a space, percent escapes are UTF-8).
+/// request, and no string per value: a value is a slice of the query string unless it had to be decoded. Values are
+/// decoded as ASP.NET Core decodes queries ('+' is a space, percent escapes are UTF-8).
 /// </summary>
 internal readonly struct WeChatQuery
 {
-    public string? Signature { get; private init; }
+    public QueryValue Signature { get; private init; }
 
-    public string? Timestamp { get; private init; }
+    public QueryValue Timestamp { get; private init; }
 
-    public string? Nonce { get; private init; }
+    public QueryValue Nonce { get; private init; }
 
-    public string? EchoStr { get; private init; }
+    public QueryValue EchoStr { get; private init; }
 
-    public string? EncryptType { get; private init; }
+    public QueryValue EncryptType { get; private init; }
 
-    public string? MsgSignature { get; private init; }
+    public QueryValue MsgSignature { get; private init; }
 
     public static WeChatQuery Parse(string? queryString)
     {
-        string? signature = null, timestamp = null, nonce = null, echostr = null, encryptType = null, msgSignature = null;
-        var rest = queryString.AsSpan();
-        if (!rest.IsEmpty && rest[0] == '?')
+        QueryValue signature = default, timestamp = default, nonce = default, echostr = default, encryptType = default, msgSignature = default;
+        if (queryString is null)
         {
-            rest = rest[1..];
+            return default;
         }
 
-        while (!rest.IsEmpty)
+        int at = queryString.StartsWith('?') ? 1 : 0;
+        while (at < queryString.Length)
         {
+            var rest = queryString.AsSpan(at);
             int amp = rest.IndexOf('&');
-            var pair = amp < 0 ? rest : rest[..amp];
-            rest = amp < 0 ? default : rest[(amp + 1)..];
+            int pairLength = amp < 0 ? rest.Length : amp;
+            var pair = rest[..pairLength];
             int eq = pair.IndexOf('=');
             var key = eq < 0 ? pair : pair[..eq];
-            var value = eq < 0 ? default : pair[(eq + 1)..];
+            int valueStart = eq < 0 ? at + pairLength : at + eq + 1;
+            int valueLength = at + pairLength - valueStart;
+            at += pairLength + 1;
 
             // The first occurrence wins, as it does for a signature check anywhere else.
             switch (key)
             {
-                case "signature": signature ??= Decode(value); break;
-                case "timestamp": timestamp ??= Decode(value); break;
-                case "nonce": nonce ??= Decode(value); break;
-                case "echostr": echostr ??= Decode(value); break;
-                case "encrypt_type": encryptType ??= Decode(value); break;
-                case "msg_signature": msgSignature ??= Decode(value); break;
+                case "signature": Take(ref signature, queryString, valueStart, valueLength); break;
+                case "timestamp": Take(ref timestamp, queryString, valueStart, valueLength); break;
+                case "nonce": Take(ref nonce, queryString, valueStart, valueLength); break;
+                case "echostr": Take(ref echostr, queryString, valueStart, valueLength); break;
+                case "encrypt_type": Take(ref encryptType, queryString, valueStart, valueLength); break;
+                case "msg_signature": Take(ref msgSignature, queryString, valueStart, valueLength); break;
             }
         }
 
@@ -59,13 +63,37 @@ internal readonly struct WeChatQuery
         };
     }
 
-    private static string Decode(ReadOnlySpan<char> value)
+    private static void Take(ref QueryValue value, string query, int start, int length)
     {
-        if (value.IndexOfAny('%', '+') < 0)
+        if (value.IsPresent)
         {
-            return value.ToString();
+            return;
         }
 
-        return Uri.UnescapeDataString(value.ToString().Replace('+', ' '));
+        var raw = query.AsSpan(start, length);
+        if (raw.IndexOfAny('%', '+') < 0)
+        {
+            value = new QueryValue(query, start, length);
+            return;
+        }
+
+        string decoded = Uri.UnescapeDataString(raw.ToString().Replace('+', ' '));
+        value = new QueryValue(decoded, 0, decoded.Length);
     }
+}
+
+/// <summary>One query value: a slice of the query string, or its decoded copy. The default is an absent value.</summary>
+internal readonly struct QueryValue(string text, int start, int length)
+{
+    private readonly string? _text = text;
+
+    /// <summary>Whether the parameter was in the query (possibly with an empty value).</summary>
+    public bool IsPresent => _text is not null;
+
+    /// <summary>The value; empty when absent.</summary>
+    public ReadOnlySpan<char> Span => _text is null ? default : _text.AsSpan(start, length);
+
+    /// <summary>The value as a string (allocates unless it is the whole text); empty when absent.</summary>
+    public override string ToString() =>
+        _text is null ? string.Empty : start == 0 && length == _text.Length ? _text : _text.Substring(start, length);
 }

@@ -51,6 +51,22 @@ public class CompatibilityAndRoutingTests
 public class LifecycleTests
 {
     [Fact]
+    public async Task Each_message_gets_its_own_scope_disposed_before_it_is_answered()
+    {
+        await using var app = await TestApp.StartAsync();
+        Assert.Equal("success", await (await app.PostPlainAsync(TestApp.TextXml("scoped", 71))).Content.ReadAsStringAsync());
+        Assert.Equal("success", await (await app.PostPlainAsync(TestApp.TextXml("scoped", 72))).Content.ReadAsStringAsync());
+
+        var calls = app.Probe.Calls;
+        Assert.Equal(4, calls.Count);
+        Assert.Equal("Scoped", calls[0].Handler);
+        Assert.Equal(("PerMessage.disposed", calls[0].Detail), calls[1]);
+        Assert.Equal("Scoped", calls[2].Handler);
+        Assert.Equal(("PerMessage.disposed", calls[2].Detail), calls[3]);
+        Assert.NotEqual(calls[0].Detail, calls[2].Detail);
+    }
+
+    [Fact]
     public async Task A_pattern_that_backtracks_forever_times_out_and_runs_nothing()
     {
         await using var app = await TestApp.StartAsync();
@@ -166,5 +182,34 @@ public class StoreFailureTests
 
         await Eventually.HoldsAsync(() => app.Probe.Count("Later.end") >= 3, "three background handlers finished");
         Assert.Equal(3, app.Probe.Count("Later.end"));
+    }
+}
+
+public class QueryParsingTests
+{
+    [Fact]
+    public void Values_are_slices_of_the_query_the_first_occurrence_winning()
+    {
+        var query = WeChatQuery.Parse("?nonce=1&x=&signature=ab%2Bc&nonce=2&timestamp=&encrypt_type&msg_signature=z");
+        Assert.Equal("1", query.Nonce.ToString());
+        Assert.Equal("ab+c", query.Signature.ToString());
+        Assert.True(query.Timestamp.IsPresent);
+        Assert.Equal("", query.Timestamp.ToString());
+        Assert.True(query.EncryptType.IsPresent);
+        Assert.True(query.EncryptType.Span.IsEmpty);
+        Assert.Equal("z", query.MsgSignature.ToString());
+        Assert.False(query.EchoStr.IsPresent);
+        Assert.True(query.EchoStr.Span.IsEmpty);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("?")]
+    [InlineData("?&&")]
+    public void An_empty_query_has_no_values(string? text)
+    {
+        var query = WeChatQuery.Parse(text);
+        Assert.False(query.Nonce.IsPresent || query.Timestamp.IsPresent || query.Signature.IsPresent);
     }
 }

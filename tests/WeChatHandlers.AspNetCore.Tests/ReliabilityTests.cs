@@ -487,6 +487,7 @@ public class StartupChecksTests
     {
         var builder = Builder();
         builder.Services.AddSingleton<Probe>();
+        builder.Services.AddScoped<PerMessage>();
         builder.Services.AddWeChatHandlers();
         await using var app = builder.Build();
         Assert.NotNull(app.MapWeChatCallback("/wechat"));

@@ -53,6 +53,7 @@ public sealed class TestApp : IAsyncDisposable
         builder.Logging.AddFakeLogging();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton<Probe>();
+        builder.Services.AddScoped<PerMessage>();
         builder.Services.AddWeChatHandlers();
         builder.Services.AddWeChatCallback(o =>
         {

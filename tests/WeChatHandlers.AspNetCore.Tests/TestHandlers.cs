@@ -26,8 +26,30 @@ public sealed class Probe
         _started.GetOrAdd(handler, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
 
+/// <summary>A scoped service: one per message, disposed when the message's run ends.</summary>
+public sealed class PerMessage(Probe probe) : IDisposable
+{
+    private static int s_next;
+
+    public int Id { get; } = Interlocked.Increment(ref s_next);
+
+    public void Dispose() => probe.Record("PerMessage.disposed", Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
+
 public sealed class TestHandlers(Probe probe)
 {
+    [OnText("scoped")]
+    public void Scoped(TextMessage m, PerMessage perMessage, IServiceProvider services)
+    {
+        // The same scope answers the handler's own lookups.
+        if (!ReferenceEquals(perMessage, services.GetService(typeof(PerMessage))))
+        {
+            throw new InvalidOperationException("two scopes for one message");
+        }
+
+        probe.Record("Scoped", perMessage.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [OnText("hello")]
     public void Hello(TextMessage m, WeChatContext context) => probe.Record("Hello", $"{m.Content}|{m.FromUserName}|{context.Format}|{context.IsEncrypted}|{context.AppId}");
 

@@ -56,14 +56,15 @@ internal sealed class DedupeGate
 
     /// <summary>
     /// Claims the message, or waits (within the handler deadline, counted from <paramref name="arrived"/>) while a live
-    /// run holds it: a dead owner's lease runs out meanwhile and this delivery takes the message over.
+    /// run holds it: a dead owner's lease runs out meanwhile and this delivery takes the message over. <paramref name="now"/>
+    /// is the caller's fresh reading of the clock, which the store call's timeout runs from.
     /// </summary>
-    public async ValueTask<ClaimOutcome> ClaimAsync(string key, long owner, long arrived, CancellationToken cancellationToken)
+    public async ValueTask<ClaimOutcome> ClaimAsync(string key, long owner, long arrived, long now, CancellationToken cancellationToken)
     {
         WeChatDedupeDecision decision;
         try
         {
-            var timeout = _timeouts.Current();
+            var timeout = _timeouts.Current(now);
             decision = await BoundedAsync(_store.TryBeginAsync(key, owner, Lease, cancellationToken), timeout).ConfigureAwait(false);
             if (decision == WeChatDedupeDecision.InFlight)
             {
@@ -99,11 +100,14 @@ internal sealed class DedupeGate
     /// Records a run's outcome. A store that fails here is logged and counted but does not turn a finished handler into
     /// a failure: the lease then runs out, so a retry (if WeChat sends one) runs again rather than being lost.
     /// </summary>
-    public async ValueTask CompleteAsync(string key, long owner, bool succeeded)
+    public ValueTask CompleteAsync(string key, long owner, bool succeeded) => CompleteAsync(key, owner, succeeded, _time.GetTimestamp());
+
+    /// <summary>As <see cref="CompleteAsync(string, long, bool)"/>, from the caller's fresh reading of the clock (the store call's timeout runs from it).</summary>
+    public async ValueTask CompleteAsync(string key, long owner, bool succeeded, long now)
     {
         try
         {
-            var timeout = _timeouts.Current();
+            var timeout = _timeouts.Current(now);
             await BoundedAsync(_store.CompleteAsync(key, owner, succeeded, _options.DedupeWindow, CancellationToken.None), timeout).ConfigureAwait(false);
         }
         catch (Exception ex)

@@ -20,8 +20,10 @@ internal static class DedupeKeys
     {
         if (payload.Contains(WeChatField.MsgId) && payload.TryGetInt64(WeChatField.MsgId, out long msgId))
         {
-            // The common case in one allocation.
-            return string.Create(CultureInfo.InvariantCulture, $"{account.Name}|m|{msgId}");
+            // The common case in one allocation, and no pooled formatting buffer: the digits on the stack, then one concat.
+            Span<char> digits = stackalloc char[20];
+            msgId.TryFormat(digits, out int written, default, CultureInfo.InvariantCulture);
+            return string.Concat(account.Name, "|m|", digits[..written]);
         }
 
         return ForWholeMessage(account.Name, payload.Data.Span);

@@ -29,9 +29,11 @@ internal sealed class CoarseTimeouts
     /// <summary>The most a token can take to fire after it was handed out: the timeout plus the granularity.</summary>
     public TimeSpan Bound => _fireAfter;
 
-    public CancellationToken Current()
+    public CancellationToken Current() => Current(_time.GetTimestamp());
+
+    /// <summary>The token for a call starting at <paramref name="now"/>, a timestamp of the same clock the caller just read.</summary>
+    public CancellationToken Current(long now)
     {
-        long now = _time.GetTimestamp();
         var bucket = Volatile.Read(ref _current);
         if (bucket is null || now - bucket.Started >= _granularity)
         {

@@ -14,9 +14,17 @@ namespace WeChatHandlers.AspNetCore;
 /// thread is bounded too: the watch's ticks renew the lease every third of it and, at the deadline, answer
 /// <c>success</c> (the run owns a live lease, so that is the truth). Whoever answers first wins one
 /// <see cref="Interlocked"/> exchange on the answer state, and only the winner writes the response.
+/// <para>
+/// The run is also the provider handed to the dispatcher: the message's DI scope is created on the first service asked
+/// for, so a static handler, or one that takes only its message, costs no scope at all. The scope lives until the run
+/// ends, as before; a service asked for after that finds it disposed.
+/// </para>
 /// </remarks>
-internal sealed class HandlerRun
+internal sealed class HandlerRun : IServiceProvider, IKeyedServiceProvider
 {
+    // Marks the scope slot once the run has ended: no scope is created after that.
+    private static readonly IServiceScope s_ended = new EndedScope();
+
     private const int Unanswered = 0;
     private const int AnsweredByHandler = 1;
     private const int AnsweredAtDeadline = 2;
@@ -37,6 +45,7 @@ internal sealed class HandlerRun
     private int _renewing;
     private TaskCompletionSource? _deadlineAnswered;
     private bool _malformed;
+    private IServiceScope? _scope;
 
     public HandlerRun(RunContext context, InboundMessage message, WeChatRoute route, string key, string msgType, long owner)
     {
@@ -64,13 +73,16 @@ internal sealed class HandlerRun
     /// Runs the handler and answers WeChat: with the handler's reply when it finishes within the deadline, else with
     /// <c>success</c> at the deadline while the handler goes on.
     /// </summary>
-    public async Task RespondAsync(HttpContext http, long arrived, string nonce)
+    public async Task RespondAsync(HttpContext http, long arrived, QueryValue nonce)
     {
         _http = http;
         _deadlineAt = arrived + Ticks(_context.Options.HandlerDeadline);
-        Arm();
 
-        var run = RunAsync();
+        // One reading of the clock for the lease's first renewal, the handler's timeout and its duration.
+        long started = _context.Time.GetTimestamp();
+        Arm(started);
+
+        var run = RunAsync(started);
         if (!run.IsCompleted)
         {
             var running = run.AsTask();
@@ -122,7 +134,7 @@ internal sealed class HandlerRun
     /// </summary>
     public bool TryQueue()
     {
-        Arm();
+        Arm(_context.Time.GetTimestamp());
         if (_context.Queue.TryEnqueue(RunDetachedAsync))
         {
             return true;
@@ -132,47 +144,47 @@ internal sealed class HandlerRun
         return false;
     }
 
-    private async Task RunDetachedAsync() => await RunAsync().ConfigureAwait(false);
+    private async Task RunDetachedAsync() => await RunAsync(_context.Time.GetTimestamp()).ConfigureAwait(false);
 
     /// <summary>
     /// Runs the handler; returns null when it failed or its message could not be bound (logged, counted, lease released so
-    /// a retry runs again).
+    /// a retry runs again). <paramref name="started"/> is a fresh reading of the clock: the handler's timeout and its
+    /// duration run from it.
     /// </summary>
-    private async ValueTask<WeChatDispatchResult?> RunAsync()
+    private async ValueTask<WeChatDispatchResult?> RunAsync(long started)
     {
         var c = _context;
-        long started = c.Time.GetTimestamp();
-        var cancellation = c.Timeouts.Current();
-        var scope = c.Scopes.CreateAsyncScope();
+        var cancellation = c.Timeouts.Current(started);
         try
         {
-            var payload = _message.Payload;
+            // The payload is read in place (a large struct): never copied into this method's state.
             var context = new WeChatContext
             {
                 AppId = _message.Account!.AppId,
-                Format = payload.Format,
+                Format = _message.Payload.Format,
                 IsEncrypted = _message.Encrypted,
-                Payload = payload.Data,
+                Payload = _message.Payload.Data,
             };
-            var result = await c.Dispatcher.InvokeAsync(_route, payload, context, scope.ServiceProvider, cancellation).ConfigureAwait(false);
+            var result = await c.Dispatcher.InvokeAsync(_route, _message.Payload, context, this, cancellation).ConfigureAwait(false);
             if (result.Reply.Kind == WeChatReplyKind.TransferToCustomerService)
             {
                 ReplyFields = new(
                     _message.Account!,
-                    payload.Format,
+                    _message.Payload.Format,
                     _message.Encrypted,
-                    payload.GetString(WeChatField.ToUserName),
-                    payload.GetString(WeChatField.FromUserName));
+                    _message.Payload.GetString(WeChatField.ToUserName),
+                    _message.Payload.GetString(WeChatField.FromUserName));
             }
 
-            var elapsed = c.Time.GetElapsedTime(started);
+            long finished = c.Time.GetTimestamp();
+            var elapsed = c.Time.GetElapsedTime(started, finished);
             c.Metrics.Handled(_route.HandlerName);
             c.Metrics.Duration(_route.HandlerName, elapsed);
             Log.Handled(c.Logger, _msgType, _key, _route.HandlerName, elapsed.TotalMilliseconds);
 
             // Renewals stop, the deadline stays armed: the store's answer may take up to its timeout.
             _completing = true;
-            await c.Dedupe.CompleteAsync(_key, _owner, succeeded: true).ConfigureAwait(false);
+            await c.Dedupe.CompleteAsync(_key, _owner, succeeded: true, finished).ConfigureAwait(false);
             return result;
         }
         catch (WeChatPayloadException ex)
@@ -191,24 +203,58 @@ internal sealed class HandlerRun
         catch (Exception ex)
         {
             // Never shown to WeChat: logged with the message key and counted; the lease is released so a retry runs again.
+            long failed = c.Time.GetTimestamp();
             c.Metrics.Failed(_route.HandlerName);
-            c.Metrics.Duration(_route.HandlerName, c.Time.GetElapsedTime(started));
+            c.Metrics.Duration(_route.HandlerName, c.Time.GetElapsedTime(started, failed));
             Log.HandlerFailed(c.Logger, ex, _route.HandlerName, _key);
             _completing = true;
-            await c.Dedupe.CompleteAsync(_key, _owner, succeeded: false).ConfigureAwait(false);
+            await c.Dedupe.CompleteAsync(_key, _owner, succeeded: false, failed).ConfigureAwait(false);
             return null;
         }
         finally
         {
             Disarm();
-            await scope.DisposeAsync().ConfigureAwait(false);
+            if (Interlocked.Exchange(ref _scope, s_ended) is { } scope)
+            {
+                await new AsyncServiceScope(scope).DisposeAsync().ConfigureAwait(false);
+            }
+
             _message.Dispose();
         }
     }
 
-    private void Arm()
+    object? IServiceProvider.GetService(Type serviceType) => Services().GetService(serviceType);
+
+    object? IKeyedServiceProvider.GetKeyedService(Type serviceType, object? serviceKey) => KeyedServices().GetKeyedService(serviceType, serviceKey);
+
+    object IKeyedServiceProvider.GetRequiredKeyedService(Type serviceType, object? serviceKey) => KeyedServices().GetRequiredKeyedService(serviceType, serviceKey);
+
+    /// <summary>The message's scope, created by the first caller (a handler may resolve from several threads).</summary>
+    private IServiceProvider Services()
     {
-        _renewAt = _context.Time.GetTimestamp() + Ticks(_context.Dedupe.RenewEvery);
+        var scope = Volatile.Read(ref _scope);
+        if (scope is null)
+        {
+            var fresh = _context.Scopes.CreateScope();
+            scope = Interlocked.CompareExchange(ref _scope, fresh, null);
+            if (scope is null)
+            {
+                return fresh.ServiceProvider;
+            }
+
+            fresh.Dispose();
+        }
+
+        ObjectDisposedException.ThrowIf(ReferenceEquals(scope, s_ended), typeof(IServiceProvider));
+        return scope.ServiceProvider;
+    }
+
+    private IKeyedServiceProvider KeyedServices() =>
+        Services() as IKeyedServiceProvider ?? throw new InvalidOperationException("This service provider doesn't support keyed services.");
+
+    private void Arm(long now)
+    {
+        _renewAt = now + Ticks(_context.Dedupe.RenewEvery);
         _context.Watch.Join(this);
     }
 
@@ -306,4 +352,13 @@ internal sealed class HandlerRun
     }
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _context.Time.TimestampFrequency);
+
+    private sealed class EndedScope : IServiceScope
+    {
+        public IServiceProvider ServiceProvider => throw new ObjectDisposedException(nameof(IServiceProvider));
+
+        public void Dispose()
+        {
+        }
+    }
 }

@@ -4,11 +4,11 @@ using WeChatHandlers.Security;
 
 namespace WeChatHandlers.AspNetCore;
 
-/// <summary>A request body in a pooled array.</summary>
-internal sealed class PooledBuffer : IDisposable
+/// <summary>A request body in a pooled array. Held by value in its <see cref="InboundMessage"/>, which releases it once.</summary>
+internal struct PooledBuffer
 {
     private byte[]? _array;
-    private int _length;
+    private readonly int _length;
 
     private PooledBuffer(byte[] array, int length)
     {
@@ -16,7 +16,7 @@ internal sealed class PooledBuffer : IDisposable
         _length = length;
     }
 
-    public ReadOnlyMemory<byte> Memory => _array is null ? ReadOnlyMemory<byte>.Empty : _array.AsMemory(0, _length);
+    public readonly ReadOnlyMemory<byte> Memory => _array is null ? ReadOnlyMemory<byte>.Empty : _array.AsMemory(0, _length);
 
     /// <summary>Reads the whole stream, or returns null when it holds more than <paramref name="limit"/> bytes.</summary>
     public static async ValueTask<PooledBuffer?> ReadAsync(Stream body, int limit, CancellationToken cancellationToken)
@@ -64,9 +64,11 @@ internal sealed class PooledBuffer : IDisposable
         return new PooledBuffer(array, length);
     }
 
-    public void Dispose()
+    /// <summary>Returns the array to the pool. Called once, by the message's own once-only dispose.</summary>
+    public void Release()
     {
-        var array = Interlocked.Exchange(ref _array, null);
+        var array = _array;
+        _array = null;
         if (array is not null)
         {
             ArrayPool<byte>.Shared.Return(array);
@@ -81,10 +83,12 @@ internal sealed class PooledBuffer : IDisposable
 /// </summary>
 internal sealed class InboundMessage(PooledBuffer body) : IDisposable
 {
+    private PooledBuffer _body = body;
     private DecryptedMessage _plaintext;
+    private WeChatPayload _payload;
     private int _disposed;
 
-    public PooledBuffer Body { get; } = body;
+    public ReadOnlyMemory<byte> Body => _body.Memory;
 
     /// <summary>The decrypted message, when the push was encrypted.</summary>
     public DecryptedMessage Plaintext
@@ -97,7 +101,8 @@ internal sealed class InboundMessage(PooledBuffer body) : IDisposable
 
     public bool Encrypted { get; set; }
 
-    public WeChatPayload Payload { get; set; }
+    /// <summary>The plaintext payload, by reference: it is a large struct, read in place rather than copied.</summary>
+    public ref WeChatPayload Payload => ref _payload;
 
     public void Dispose()
     {
@@ -108,7 +113,7 @@ internal sealed class InboundMessage(PooledBuffer body) : IDisposable
 
         _plaintext.Dispose();
         _plaintext = default;
-        Payload = default;
-        Body.Dispose();
+        _payload = default;
+        _body.Release();
     }
 }

@@ -20,10 +20,9 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
     public RefusalReason? VerifyUrl(HttpContext http, out string? echostr, out WeChatAccount? account)
     {
         var query = WeChatQuery.Parse(http.Request.QueryString.Value);
-        echostr = query.EchoStr;
+        echostr = query.EchoStr.IsPresent ? query.EchoStr.ToString() : null;
         account = null;
-        string? signature = query.Signature, timestamp = query.Timestamp, nonce = query.Nonce;
-        if (signature is null || timestamp is null || nonce is null || echostr is null)
+        if (!query.Signature.IsPresent || !query.Timestamp.IsPresent || !query.Nonce.IsPresent || echostr is null)
         {
             return RefusalReason.MissingVerificationParameters;
         }
@@ -35,7 +34,7 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
 
         foreach (var candidate in candidates)
         {
-            if (WeChatSignature.VerifySignature(signature, candidate.Token, timestamp, nonce))
+            if (WeChatSignature.VerifySignature(query.Signature.Span, candidate.Token, query.Timestamp.Span, query.Nonce.Span))
             {
                 account = candidate;
                 return null;
@@ -48,7 +47,7 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
     /// <summary>Reads and opens a POST. The caller owns (and disposes) the returned message.</summary>
     public async ValueTask<Opened> OpenAsync(HttpContext http, WeChatQuery query)
     {
-        if (query.Timestamp is null || query.Nonce is null)
+        if (!query.Timestamp.IsPresent || !query.Nonce.IsPresent)
         {
             return Opened.Refuse(RefusalReason.MissingParameters);
         }
@@ -89,12 +88,12 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
             return Opened.Refuse(RefusalReason.ClientDisconnected, ex.Message);
         }
 
-        if (body is null)
+        if (body is not { } read)
         {
             return Opened.Refuse(RefusalReason.BodyTooLarge, "streamed body");
         }
 
-        var message = new InboundMessage(body);
+        var message = new InboundMessage(read);
         var opened = Open(message, query, candidates);
         if (opened.Message is null)
         {
@@ -106,21 +105,21 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
 
     private static Opened Open(InboundMessage message, in WeChatQuery query, IReadOnlyList<WeChatAccount> candidates)
     {
-        string timestamp = query.Timestamp!, nonce = query.Nonce!;
-        bool encrypted = string.Equals(query.EncryptType, "aes", StringComparison.OrdinalIgnoreCase);
+        bool encrypted = query.EncryptType.Span.Equals("aes", StringComparison.OrdinalIgnoreCase);
         var account = candidates.Count == 1 ? candidates[0] : null;
 
         // Plaintext: the signature covers no body, but it is checked before the body is read any further.
-        if (!encrypted && account is not null && CheckPlaintext(account, query, timestamp, nonce) is { } early)
+        if (!encrypted && account is not null && CheckPlaintext(account, query) is { } early)
         {
             return Opened.Refuse(early);
         }
 
-        WeChatPayload outer;
+        // Parsed in place: the payload is a large struct. In safe mode this is the envelope until it is decrypted.
+        ref var outer = ref message.Payload;
         try
         {
             // A safe-mode body is an envelope (ToUserName and Encrypt): the message's own headers are inside it.
-            outer = encrypted ? WeChatPayload.ParseEnvelope(message.Body.Memory) : WeChatPayload.Parse(message.Body.Memory);
+            outer = encrypted ? WeChatPayload.ParseEnvelope(message.Body) : WeChatPayload.Parse(message.Body);
         }
         catch (WeChatPayloadException ex)
         {
@@ -135,7 +134,7 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
                 return Opened.Refuse(RefusalReason.UnknownOriginalId);
             }
 
-            if (!encrypted && CheckPlaintext(account, query, timestamp, nonce) is { } late)
+            if (!encrypted && CheckPlaintext(account, query) is { } late)
             {
                 return Opened.Refuse(late);
             }
@@ -145,7 +144,6 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
         message.Encrypted = encrypted;
         if (!encrypted)
         {
-            message.Payload = outer;
             return new(message, default, null);
         }
 
@@ -154,14 +152,14 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
             return Opened.Refuse(RefusalReason.NoKey);
         }
 
-        if (query.MsgSignature is not { } msgSignature)
+        if (!query.MsgSignature.IsPresent)
         {
             return Opened.Refuse(RefusalReason.MissingMsgSignature);
         }
 
         try
         {
-            message.Plaintext = account.Crypto.VerifyAndDecrypt(timestamp, nonce, msgSignature, outer);
+            message.Plaintext = account.Crypto.VerifyAndDecrypt(query.Timestamp.Span, query.Nonce.Span, query.MsgSignature.Span, outer);
         }
         catch (WeChatCryptoException ex)
         {
@@ -180,13 +178,13 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
         return new(message, default, null);
     }
 
-    private static RefusalReason? CheckPlaintext(WeChatAccount account, in WeChatQuery query, string timestamp, string nonce)
+    private static RefusalReason? CheckPlaintext(WeChatAccount account, in WeChatQuery query)
     {
         if (account.RequireEncryption)
         {
             return RefusalReason.PlaintextRefused;
         }
 
-        return WeChatSignature.VerifySignature(query.Signature, account.Token, timestamp, nonce) ? null : RefusalReason.BadSignature;
+        return WeChatSignature.VerifySignature(query.Signature.Span, account.Token, query.Timestamp.Span, query.Nonce.Span) ? null : RefusalReason.BadSignature;
     }
 }

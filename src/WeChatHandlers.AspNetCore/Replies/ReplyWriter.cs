@@ -64,7 +64,7 @@ internal sealed class ReplyWriter(TimeProvider time, ILogger logger)
     }
 
     /// <summary>Answers a handler's reply: <c>success</c>, an empty body, or the transfer packet.</summary>
-    public Task WriteReplyAsync(HttpContext http, WeChatReply reply, ReplyFields? fields, string nonce, string key)
+    public Task WriteReplyAsync(HttpContext http, WeChatReply reply, ReplyFields? fields, QueryValue nonce, string key)
     {
         switch (reply.Kind)
         {
@@ -79,7 +79,7 @@ internal sealed class ReplyWriter(TimeProvider time, ILogger logger)
         }
     }
 
-    private Task WriteTransferAsync(HttpContext http, ReplyFields fields, string nonce, string key)
+    private Task WriteTransferAsync(HttpContext http, ReplyFields fields, QueryValue nonce, string key)
     {
         var plaintext = new ArrayBufferWriter<byte>(256);
         long now = time.GetUtcNow().ToUnixTimeSeconds();
@@ -91,7 +91,7 @@ internal sealed class ReplyWriter(TimeProvider time, ILogger logger)
             if (fields.Encrypted)
             {
                 var envelope = new ArrayBufferWriter<byte>(512);
-                fields.Account.Crypto!.WriteReplyEnvelope(envelope, fields.Format, plaintext.WrittenSpan, now, nonce);
+                fields.Account.Crypto!.WriteReplyEnvelope(envelope, fields.Format, plaintext.WrittenSpan, now, nonce.Span);
                 bytes = envelope.WrittenMemory;
             }
         }
