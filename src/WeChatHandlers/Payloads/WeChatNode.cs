@@ -197,6 +197,8 @@ public readonly ref struct WeChatNode
 
     /// <summary>The decoded text of a scalar (numbers and booleans as their text; an empty element is <c>""</c>).</summary>
     /// <exception cref="WeChatPayloadException">The value is an object or an array.</exception>
+    // The value readers stay calls: inlined into a generated binder, a dozen of them used up the JIT's inlining budget
+    // and left the binder's name comparisons as calls, which cost more than these calls do.
     [MethodImpl(MethodImplOptions.NoInlining)]
     public string ReadString()
     {
