@@ -67,9 +67,7 @@ public static class Program
         // so both see the same machine; prints the fastest batch of each (rough, for a loaded machine).
         if (args.Length == 3 && args[0] == "--compare-nested")
         {
-            NestedBind probe = args[1] == "xml" ? new XmlNestedBind() : new JsonNestedBind();
-            probe.Event = Enum.Parse<NestedEvent>(args[2], ignoreCase: true);
-            probe.Setup();
+            var probe = NestedProbe(args[1], args[2]);
             double ours = double.MaxValue, baseline = double.MaxValue;
             long sum = 0;
             for (int round = 0; round < 60; round++)
@@ -98,9 +96,7 @@ public static class Program
         // profilers; with "baseline", the format's first baseline (STJ source generation, XDocument by hand) instead.
         if (args.Length is 4 or 5 && args[0] == "--probe-nested")
         {
-            NestedBind probe = args[1] == "xml" ? new XmlNestedBind() : new JsonNestedBind();
-            probe.Event = Enum.Parse<NestedEvent>(args[2], ignoreCase: true);
-            probe.Setup();
+            var probe = NestedProbe(args[1], args[2]);
             int count = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
             long sum = 0;
             for (int i = 0; i < 100_000; i++)
@@ -141,5 +137,14 @@ public static class Program
 
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
         return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;
+    }
+
+    /// <summary>The nested-binding benchmark of one format (<c>xml</c> or <c>json</c>) and event, set up for a probe.</summary>
+    private static NestedBind NestedProbe(string format, string nestedEvent)
+    {
+        NestedBind probe = format == "xml" ? new XmlNestedBind() : new JsonNestedBind();
+        probe.Event = Enum.Parse<NestedEvent>(nestedEvent, ignoreCase: true);
+        probe.Setup();
+        return probe;
     }
 }
