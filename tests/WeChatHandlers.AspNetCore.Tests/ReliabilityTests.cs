@@ -74,19 +74,27 @@ public class MemoryStoreTests
 
         // Below capacity.
         long before = store.Steps;
+        long probesBefore = store.Probes;
         Push(store, keys.AsSpan(0, capacity));
         double belowCapacity = (store.Steps - before) / (double)capacity;
+        double probesBelowCapacity = (store.Probes - probesBefore) / (double)capacity;
 
         // Four times past capacity: every push evicts the oldest done key.
         Push(store, keys.AsSpan(capacity, capacity));
         before = store.Steps;
+        probesBefore = store.Probes;
         long allocated = GC.GetAllocatedBytesForCurrentThread();
         Push(store, keys.AsSpan(2 * capacity, 3 * capacity));
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
         double pastCapacity = (store.Steps - before) / (3.0 * capacity);
+        double probesPastCapacity = (store.Probes - probesBefore) / (3.0 * capacity);
 
         Assert.InRange(belowCapacity, 2, 3);
         Assert.InRange(pastCapacity, 2, 4);
+
+        // The index's probe runs stay short however long the store churns at capacity (no tombstones pile up).
+        Assert.InRange(probesBelowCapacity, 0, 4);
+        Assert.InRange(probesPastCapacity, 0, 4);
         Assert.Equal(0, allocated);
         Assert.Equal(capacity, store.Count);
         Assert.Equal(4 * capacity, store.EvictedBeforeExpiry);

@@ -1,5 +1,5 @@
 using System.IO.Hashing;
-using System.Runtime.CompilerServices;
+using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace WeChatHandlers.AspNetCore;
@@ -20,18 +20,29 @@ namespace WeChatHandlers.AspNetCore;
 /// entries are structs in one array whose lists link by index. A full store of 100,000 keys is a few megabytes the
 /// garbage collector never has to scan, and a push past capacity allocates nothing.
 /// </para>
+/// <para>
+/// The index is an open-addressed table of slot numbers (linear probing, at most half full, deletion by backward
+/// shift): each entry carries 32 bits of its key's hash, so a lookup reads one cache line of the index and then only the
+/// slot that matches. A full store is far bigger than the processor's caches, and every line read there is a miss:
+/// a general-purpose dictionary read three per lookup (bucket, entry, slot), this reads two.
+/// </para>
 /// </remarks>
 public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
 {
     private const int ExpiredPerCall = 2;
     private const int None = -1;
 
+    private const int MinIndexSize = 1 << 11;
+
     private readonly Lock _gate = new();
-    private readonly Dictionary<UInt128, int> _index;
     private readonly TimeProvider _time;
     private readonly int _capacity;
     private readonly long _seed = Random.Shared.NextInt64();
     private Slot[] _slots;
+
+    // Each entry: the low 32 bits of its key's hash (where it belongs, and a tag), then its slot number plus one; 0 is empty.
+    private ulong[] _index;
+    private int _count;
     private int _used;
     private int _free = None;
     private SlotList _leased = SlotList.Empty;
@@ -40,6 +51,7 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
     // Created only when a retry waits on a run: most messages are never retried.
     private Dictionary<UInt128, TaskCompletionSource>? _waiters;
     private long _steps;
+    private long _probes;
     private long _evictedLive;
 
     /// <summary>Creates a store holding at most <paramref name="capacity"/> keys.</summary>
@@ -49,8 +61,8 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _time = time;
         _capacity = capacity;
-        _index = new Dictionary<UInt128, int>(Math.Min(capacity, 1 << 16));
         _slots = new Slot[Math.Min(capacity, 1 << 10)];
+        _index = new ulong[IndexSizeFor(_slots.Length)];
     }
 
     /// <summary>The number of keys held (done keys past their window included until they reach a list head).</summary>
@@ -60,7 +72,7 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
         {
             lock (_gate)
             {
-                return _index.Count;
+                return _count;
             }
         }
     }
@@ -70,6 +82,9 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
 
     /// <summary>Work units done so far (index and list operations): what the capacity test measures.</summary>
     internal long Steps => Interlocked.Read(ref _steps);
+
+    /// <summary>Index entries read or moved so far, beyond the first of each lookup: what the capacity test bounds too.</summary>
+    internal long Probes => Interlocked.Read(ref _probes);
 
     /// <inheritdoc />
     public ValueTask<WeChatDedupeDecision> TryBeginAsync(string key, long owner, TimeSpan lease, CancellationToken cancellationToken)
@@ -90,7 +105,8 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
         lock (_gate)
         {
             _steps++;
-            if (_index.TryGetValue(hash, out int i) && !_slots[i].Done && _slots[i].Owner == owner)
+            int i = Find(hash);
+            if (i != None && !_slots[i].Done && _slots[i].Owner == owner)
             {
                 _slots[i].ExpiresAt = _time.GetTimestamp() + Ticks(lease);
                 MoveToTail(ref _leased, i);
@@ -110,13 +126,14 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
         {
             long now = _time.GetTimestamp();
             _steps++;
-            bool held = _index.TryGetValue(hash, out int i);
+            int i = Find(hash);
+            bool held = i != None;
             if (succeeded)
             {
                 if (!held)
                 {
                     // Our lease ran out and was dropped while the handler still ran: the message is done all the same.
-                    if (_index.Count >= _capacity && !EvictOne(now))
+                    if (_count >= _capacity && !EvictOne(now))
                     {
                         return ValueTask.CompletedTask;
                     }
@@ -138,7 +155,7 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
             {
                 waiters = TakeWaiters(i);
                 Remove(ref _leased, i);
-                _index.Remove(hash);
+                Unindex(hash);
                 Recycle(i);
             }
         }
@@ -186,8 +203,8 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
     private WeChatDedupeDecision BeginLocked(UInt128 hash, long owner, TimeSpan lease, long now, out int holder)
     {
         _steps++;
-        ref int found = ref CollectionsMarshal.GetValueRefOrNullRef(_index, hash);
-        if (!Unsafe.IsNullRef(ref found))
+        int found = Find(hash);
+        if (found != None)
         {
             holder = found;
             ref var slot = ref _slots[holder];
@@ -206,7 +223,7 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
         }
 
         holder = None;
-        if (_index.Count >= _capacity && !EvictOne(now))
+        if (_count >= _capacity && !EvictOne(now))
         {
             throw new WeChatDedupeStoreException($"The memory dedupe store holds {_capacity} live leases; raise WeChat:DedupeCapacity.");
         }
@@ -264,7 +281,7 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
     {
         _steps++;
         Remove(ref list, i);
-        _index.Remove(_slots[i].Key);
+        Unindex(_slots[i].Key);
         Recycle(i);
     }
 
@@ -287,9 +304,115 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
         }
 
         _slots[i] = new Slot { Key = hash, Prev = None, Next = None };
-        _index.Add(hash, i);
+        Index(hash, i);
         return i;
     }
+
+    /// <summary>The slot holding <paramref name="hash"/>, or <see cref="None"/>.</summary>
+    private int Find(UInt128 hash)
+    {
+        var index = _index;
+        int mask = index.Length - 1;
+        uint bits = (uint)(ulong)hash;
+        for (int p = (int)bits & mask; ; p = (p + 1) & mask)
+        {
+            ulong entry = index[p];
+            if (entry == 0)
+            {
+                return None;
+            }
+
+            int slot = (int)(uint)entry - 1;
+            if ((uint)(entry >> 32) == bits && _slots[slot].Key == hash)
+            {
+                return slot;
+            }
+
+            _probes++;
+        }
+    }
+
+    private void Index(UInt128 hash, int slot)
+    {
+        if (2 * (_count + 1) > _index.Length)
+        {
+            Grow();
+        }
+
+        Place(_index, ((ulong)(uint)(ulong)hash << 32) | (uint)(slot + 1));
+        _count++;
+    }
+
+    private void Place(ulong[] index, ulong entry)
+    {
+        int mask = index.Length - 1;
+        int p = (int)(entry >> 32) & mask;
+        while (index[p] != 0)
+        {
+            _probes++;
+            p = (p + 1) & mask;
+        }
+
+        index[p] = entry;
+    }
+
+    /// <summary>Doubles the index (only while the slots grow towards the capacity: a full store never grows).</summary>
+    private void Grow()
+    {
+        var old = _index;
+        var grown = new ulong[old.Length * 2];
+        foreach (ulong entry in old)
+        {
+            if (entry != 0)
+            {
+                Place(grown, entry);
+            }
+        }
+
+        _index = grown;
+    }
+
+    /// <summary>Removes <paramref name="hash"/>'s entry; the entries after it in its run move back, so no probe ever needs a tombstone.</summary>
+    private void Unindex(UInt128 hash)
+    {
+        var index = _index;
+        int mask = index.Length - 1;
+        uint bits = (uint)(ulong)hash;
+        int hole = (int)bits & mask;
+        while (true)
+        {
+            ulong entry = index[hole];
+            if (entry == 0)
+            {
+                return;
+            }
+
+            if ((uint)(entry >> 32) == bits && _slots[(int)(uint)entry - 1].Key == hash)
+            {
+                break;
+            }
+
+            _probes++;
+            hole = (hole + 1) & mask;
+        }
+
+        _count--;
+        for (int p = (hole + 1) & mask; index[p] != 0; p = (p + 1) & mask)
+        {
+            // An entry may fill the hole unless it belongs between the hole and where it is now.
+            _probes++;
+            int home = (int)(index[p] >> 32) & mask;
+            if (((p - home) & mask) >= ((p - hole) & mask))
+            {
+                index[hole] = index[p];
+                hole = p;
+            }
+        }
+
+        index[hole] = 0;
+    }
+
+    private static int IndexSizeFor(int slots) => Math.Max(MinIndexSize, (int)BitOperations.RoundUpToPowerOf2((uint)slots * 2));
 
     private void Recycle(int i)
     {
