@@ -103,6 +103,54 @@ public class MemoryStoreTests
         Assert.Equal(WeChatDedupeDecision.Done, Now(store.TryBeginAsync(keys[^1], 2, s_lease, default)));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Under_random_churn_the_store_remembers_exactly_the_newest_done_keys(int seed)
+    {
+        // The model: done keys in completion order; a claim in a full store evicts the oldest. A small
+        // capacity and a small key space make every index path run thousands of times: probe runs that wrap around the
+        // table, entries moved back over a removed one, a key removed and added again.
+        const int capacity = 300;
+        var random = new Random(seed);
+        var store = new MemoryWeChatDedupeStore(new FakeTimeProvider(), capacity);
+        var done = new LinkedList<string>();
+        var position = new Dictionary<string, LinkedListNode<string>>();
+        for (int step = 0; step < 40_000; step++)
+        {
+            string key = "k" + random.Next(1_000);
+            var decision = Now(store.TryBeginAsync(key, step, s_lease, default));
+            Assert.Equal(position.ContainsKey(key) ? WeChatDedupeDecision.Done : WeChatDedupeDecision.Run, decision);
+            if (decision != WeChatDedupeDecision.Run)
+            {
+                continue;
+            }
+
+            // The claim made room for its lease in a full store: the oldest done key went.
+            if (done.Count == capacity)
+            {
+                position.Remove(done.First!.Value);
+                done.RemoveFirst();
+            }
+
+            // Most runs succeed; some fail, which forgets the key so a retry runs again.
+            bool succeeded = random.Next(4) != 0;
+            _ = store.CompleteAsync(key, step, succeeded, s_window, default);
+            if (succeeded)
+            {
+                position[key] = done.AddLast(key);
+            }
+
+            Assert.Equal(done.Count, store.Count);
+        }
+
+        foreach (string key in done)
+        {
+            Assert.Equal(WeChatDedupeDecision.Done, Now(store.TryBeginAsync(key, -1, s_lease, default)));
+        }
+    }
+
     [Fact]
     public void A_live_lease_is_never_evicted_a_full_store_of_them_refuses_instead()
     {
