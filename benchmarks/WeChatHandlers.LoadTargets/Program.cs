@@ -49,7 +49,13 @@ switch (mode)
         }
 
         FirstChance.Start();
+        var allocations = AllocationSampler.Start();
         var app = builder.Build();
+        if (allocations is not null)
+        {
+            app.MapGet("/allocations", allocations.Report);
+        }
+
         if (ours)
         {
             app.MapWeChatCallback("/wechat");
