@@ -7,10 +7,16 @@
 #   plaintext, Redis     "ours-redis": the same with AddWeChatRedisDedupe on a local redis-server (pinned with wrk)
 #   safe mode XML/JSON   "ours-safe": pre-encrypted requests must repeat, so this row's store forgets finished keys
 #                        (ForgetfulDedupeStore); the rest is the default configuration
-#   benchmarks/http/run.sh            per server a 60 s warm-up shared among its cases, then 10 s per case (after 2 s)
-#   benchmarks/http/run.sh --quick    per server a 30 s warm-up, then 3 s per case (after 1 s)
+#   benchmarks/http/run.sh            per server a 60 s warm-up shared among its cases, then 3 rounds of 10 s per case
+#                                     (after 2 s); ROUNDS=N for another count
+#   benchmarks/http/run.sh --quick    per server a 30 s warm-up, then 1 round of 3 s per case (after 1 s)
 #   benchmarks/http/run.sh --smoke    1 s per case, no warm-up: checks that every target answers; numbers mean nothing
 #                                     and no results file is written
+# Every server runs for the whole run (idle ones cost nothing), and each round loads every target in turn, case by
+# case: bare, then ours, then node for one case, then the next. The table gives each cell's median over the rounds,
+# and the lowest and highest ours/bare ratio of a round. This VM moves by up to 20% over minutes (measured: the same
+# server 31.9k then 25.4k req/s two hours apart), so a ratio between servers measured minutes apart says more about the
+# VM than the servers; measured back to back, round after round, the drift hits both sides alike.
 # The long warm-up is needed, and it is per server, not per case: with the server on one core and saturated, tiered
 # compilation (with PGO, the default) competes with the requests for that core and takes 30-40 s to move the hot code
 # to tier 1. Measured earlier, a server runs at a quarter to half of its speed; when the warm-up was per case, the
@@ -21,10 +27,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-duration=10; warmup=2; server_warmup=60; count=20000
+duration=10; warmup=2; server_warmup=60; count=20000; rounds=${ROUNDS:-3}
 smoke=""
-if [[ "${1:-}" == "--quick" ]]; then duration=3; warmup=1; server_warmup=30; fi
-if [[ "${1:-}" == "--smoke" ]]; then duration=1; warmup=1; server_warmup=1; count=200; smoke=1; fi
+if [[ "${1:-}" == "--quick" ]]; then duration=3; warmup=1; server_warmup=30; rounds=1; fi
+if [[ "${1:-}" == "--smoke" ]]; then duration=1; warmup=1; server_warmup=1; count=200; smoke=1; rounds=1; fi
 connections=${CONNECTIONS:-32}
 server_cpu=${SERVER_CPU:-0}; client_cpu=${CLIENT_CPU:-1}
 
@@ -37,9 +43,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
 work=$(mktemp -d)
-pid=""; redis_pid=""
+pids=""; redis_pid=""
 cleanup() {
-  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  for p in $pids; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   if [[ -n "$redis_pid" ]]; then kill "$redis_pid" 2>/dev/null || true; wait "$redis_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -58,11 +64,9 @@ start() { # target port
     node) PORT=$2 WECHAT_TOKEN=$WeChat__Token WECHAT_APPID=$WeChat__AppId WECHAT_AES_KEY=$WeChat__EncodingAESKey \
             taskset -c "$server_cpu" node benchmarks/node-peer/server.js >"$work/node.log" 2>&1 & ;;
   esac
-  pid=$!
+  pids="$pids $!"
   wait_for "$2"
 }
-
-stop() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; }
 
 load() { # port case seconds -> RESULT line
   local type=text/xml unique=""; [[ "$2" == json-* ]] && type=application/json; [[ "$2" == *-plain ]] && unique=unique
@@ -97,41 +101,71 @@ check() { # port case: one request must be answered "success" with 200
 }
 
 results="$work/results.tsv"
-ours_stats=""
+declare -A port_of
 port=5100
 for target in $targets; do
-  port=$((port + 1))
+  port=$((port + 1)); port_of[$target]=$port
   start "$target" "$port"
+done
+
+# The per-server warm-up, shared among its cases (tiered compilation moves the hot code of every case to tier 1).
+for target in $targets; do
   cases=$(cases_of "$target"); per_case=$(( server_warmup / $(wc -w <<<"$cases") ))
   for case in $cases; do
-    check "$port" "$case"
-    load "$port" "$case" "$(( per_case > 0 ? per_case : 1 ))" >/dev/null
+    check "${port_of[$target]}" "$case"
+    load "${port_of[$target]}" "$case" "$(( per_case > 0 ? per_case : 1 ))" >/dev/null
   done
-  for case in $(cases_of "$target"); do
-    load "$port" "$case" "$warmup" >/dev/null
-    r=$(load "$port" "$case" "$duration")
-    echo "$target $case $r" >&2
-    rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$r"); p50=$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$r")
-    p99=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$r"); errors=$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$r")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$case" "$rps" "$p50" "$p99" "$errors" >>"$results"
+done
+
+for round in $(seq 1 "$rounds"); do
+  for case in xml-plain json-plain xml-aes json-aes; do
+    for target in $targets; do
+      grep -qw -- "$case" <<<"$(cases_of "$target")" || continue
+      load "${port_of[$target]}" "$case" "$warmup" >/dev/null
+      r=$(load "${port_of[$target]}" "$case" "$duration")
+      echo "round $round $target $case $r" >&2
+      rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$r"); p50=$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$r")
+      p99=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$r"); errors=$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$r")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$case" "$rps" "$p50" "$p99" "$errors" "$round" >>"$results"
+    done
   done
-  if [[ "$target" == ours* ]]; then ours_stats="$ours_stats $target: $(curl -s "http://127.0.0.1:$port/stats");"; fi
-  stop
+done
+
+ours_stats=""
+for target in $targets; do
+  if [[ "$target" == ours* ]]; then ours_stats="$ours_stats $target: $(curl -s "http://127.0.0.1:${port_of[$target]}/stats");"; fi
 done
 
 table=$(awk -F'\t' '
   function cell(v) { return (v == "") ? "n/a" : v }
+  # The median of the space-separated values in v (the lower middle one for an even count).
+  function median(v,   a, n, i, j, t) {
+    n = split(v, a, " "); if (n == 0) return ""
+    for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    return a[int((n + 1) / 2)]
+  }
   function ratio(a, b) { return (a + 0 > 0 && b + 0 > 0) ? sprintf("%.0f%%", 100 * a / b) : "n/a" }
+  # The lowest and highest ours/bare ratio of one round, over the rounds.
+  function spread(c, t,   r, lo, hi, x) {
+    lo = ""; hi = ""
+    for (r = 1; r <= rounds; r++) {
+      if (!((t FS c FS r) in one) || !(("bare" FS c FS r) in one) || one["bare" FS c FS r] == 0) continue
+      x = 100 * one[t FS c FS r] / one["bare" FS c FS r]
+      if (lo == "" || x < lo) lo = x; if (hi == "" || x > hi) hi = x
+    }
+    return (lo == "") ? "n/a" : sprintf("%.0f-%.0f%%", lo, hi)
+  }
   function row(c, t, label,   b, o, nd, on) {
     if (rps[t FS c] == "") return
-    b = rps["bare" FS c]; o = rps[t FS c]; nd = rps["node" FS c]
+    b = median(rps["bare" FS c]); o = median(rps[t FS c]); nd = median(rps["node" FS c])
     on = (nd + 0 > 0) ? sprintf("%.1fx", o / nd) : "n/a"
-    printf "| %s | %s | %s | %s | %s | %s | %s ms | %s ms | %s | %s/%s/%s |\n", label, cell(b), o, ratio(o, b), cell(nd), on, cell(p99["bare" FS c]), p99[t FS c], (nd == "" ? "n/a" : p99["node" FS c] " ms"), cell(err["bare" FS c]), err[t FS c], cell(err["node" FS c])
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s ms | %s ms | %s | %s/%s/%s |\n", label, cell(b), o, ratio(o, b), spread(c, t), cell(nd), on, cell(median(p99["bare" FS c])), median(p99[t FS c]), (nd == "" ? "n/a" : median(p99["node" FS c]) " ms"), cell(err["bare" FS c]), err[t FS c], cell(err["node" FS c])
   }
-  { rps[$1 FS $2] = $3; p50[$1 FS $2] = $4; p99[$1 FS $2] = $5; err[$1 FS $2] = $6 }
+  { k = $1 FS $2; rps[k] = rps[k] " " $3; p99[k] = p99[k] " " $5; err[k] += $6; one[k FS $7] = $3; if ($7 > rounds) rounds = $7 }
   END {
-    print "| Row | Bare Kestrel req/s | Ours req/s | Ours / bare | Node wechat req/s | Ours / node | p99 bare | p99 ours | p99 node | Errors (b/o/n) |"
-    print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    printf "Each cell the median of the rounds (%d); the spread is the lowest and highest ours/bare ratio within one round.\n\n", rounds
+    print "| Row | Bare Kestrel req/s | Ours req/s | Ours / bare | Per round | Node wechat req/s | Ours / node | p99 bare | p99 ours | p99 node | Errors (b/o/n) |"
+    print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     row("xml-plain", "ours", "XML plaintext, default configuration")
     row("json-plain", "ours", "JSON plaintext, default configuration")
     row("xml-plain", "ours-redis", "XML plaintext, Redis dedupe")
@@ -139,12 +173,14 @@ table=$(awk -F'\t' '
     row("xml-aes", "ours-safe", "XML safe mode (store forgets finished keys)")
     row("json-aes", "ours-safe", "JSON safe mode (store forgets finished keys)")
     print ""
-    if (rps["ours" FS "xml-plain"] > 0 && rps["ours-safe" FS "xml-aes"] > 0)
-      printf "Safe mode vs plaintext (ours): XML %.0f%%, JSON %.0f%% of the plaintext req/s.\n", 100 * rps["ours-safe" FS "xml-aes"] / rps["ours" FS "xml-plain"], 100 * rps["ours-safe" FS "json-aes"] / rps["ours" FS "json-plain"]
+    xp = median(rps["ours" FS "xml-plain"]); xa = median(rps["ours-safe" FS "xml-aes"])
+    jp = median(rps["ours" FS "json-plain"]); ja = median(rps["ours-safe" FS "json-aes"])
+    if (xp > 0 && xa > 0 && jp > 0 && ja > 0)
+      printf "Safe mode vs plaintext (ours): XML %.0f%%, JSON %.0f%% of the plaintext req/s.\n", 100 * xa / xp, 100 * ja / jp
   }' "$results")
 
 wrk_version=$( (wrk -v 2>&1 || true) | head -n1 | cut -d' ' -f1-2)
-header="HTTP load, $(date -u +%Y-%m-%dT%H:%MZ), per server a ${server_warmup}s warm-up, then ${duration}s per case after ${warmup}s, wrk -t1 -c${connections} on CPU ${client_cpu}, server on CPU ${server_cpu}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), node $(node --version), ${wrk_version}"
+header="HTTP load, $(date -u +%Y-%m-%dT%H:%MZ), per server a ${server_warmup}s warm-up, then rounds: ${rounds}, ${duration}s per case after ${warmup}s, wrk -t1 -c${connections} on CPU ${client_cpu}, server on CPU ${server_cpu}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), node $(node --version), ${wrk_version}"
 out="benchmarks/http/results-$(date -u +%Y%m%d-%H%M).md"
 [[ -n "$smoke" ]] && out="$work/smoke.md"
 printf '%s\n\n%s\n\nOurs, all cases including warm-ups:%s (handled: handler runs; skipped: requests the forgetful store kept from the handler; allocated, collections gen0/1/2 and GC pause time over each server run).\n' "$header" "$table" "$ours_stats" | tee "$out"
