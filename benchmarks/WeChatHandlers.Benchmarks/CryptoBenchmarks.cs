@@ -101,3 +101,17 @@ public class SafeModeDecrypt
         return (Encoding.UTF8.GetBytes(body), signature);
     }
 }
+
+/// <summary>The plaintext <c>signature</c> check every push pays: SHA-1 of token, timestamp and nonce, then a constant-time compare.</summary>
+[MemoryDiagnoser]
+[BenchmarkCategory("crypto")]
+public class PlaintextSignature
+{
+    private const string Token = "loadtesttoken";
+    private const string Timestamp = "1714037059";
+    private const string Nonce = "486452656";
+    private readonly string _signature = WeChatSignature.ComputeSignature(Token, Timestamp, Nonce);
+
+    [Benchmark(Description = "VerifySignature (query values)")]
+    public bool Verify() => WeChatSignature.VerifySignature(_signature, Token, Timestamp, Nonce);
+}

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -195,7 +197,7 @@ public static class WeChatSignature
             normalized[i] = ToLowerHexDigit(received[i]);
         }
 
-        return CryptographicOperations.FixedTimeEquals(expectedLower, normalized);
+        return FixedTimeEquals(expectedLower, normalized);
     }
 
     internal static bool HexEquals(ReadOnlySpan<byte> expectedLower, ReadOnlySpan<char> received)
@@ -213,7 +215,34 @@ public static class WeChatSignature
             normalized[i] = c < 0x80 ? ToLowerHexDigit((byte)c) : (byte)0;
         }
 
-        return CryptographicOperations.FixedTimeEquals(expectedLower, normalized);
+        return FixedTimeEquals(expectedLower, normalized);
+    }
+
+    /// <summary>
+    /// Whether two 40-byte signatures are equal, in time independent of where they differ: every byte is folded into one
+    /// accumulator, eight at a time, and only the accumulator is tested.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="CryptographicOperations.FixedTimeEquals"/> gives the same guarantee for any length, but it is compiled
+    /// without optimization (so that no compiler can turn it into an early exit), and for 40 bytes that left it at about
+    /// a quarter of a microsecond: 5% of a whole plaintext push in process. Five XORs into one accumulator have no
+    /// early exit for a compiler to find.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool FixedTimeEquals(ReadOnlySpan<byte> left, ReadOnlySpan<byte> right)
+    {
+        if (left.Length != HexLength || right.Length != HexLength)
+        {
+            return false;
+        }
+
+        ulong difference = 0;
+        for (int i = 0; i < HexLength; i += sizeof(ulong))
+        {
+            difference |= BinaryPrimitives.ReadUInt64LittleEndian(left[i..]) ^ BinaryPrimitives.ReadUInt64LittleEndian(right[i..]);
+        }
+
+        return difference == 0;
     }
 
     // Only A-F are folded: folding every letter would make "G" match "g", which is no hex digit anyway but keeps the

@@ -96,6 +96,8 @@ public sealed class WeChatSignatureTests
                 // Flipping bit 5 of a-f gives A-F: the same digit in upper case, which is accepted by design.
                 bool sameDigit = string.Equals(tampered, Tv1Signature, StringComparison.OrdinalIgnoreCase);
                 Assert.Equal(sameDigit, WeChatSignature.VerifySignature(tampered, Token, Tv1Timestamp, Tv1Nonce));
+                Assert.Equal(sameDigit, WeChatSignature.VerifySignature(
+                    Encoding.Latin1.GetBytes(tampered), Encoding.UTF8.GetBytes(Token), Encoding.UTF8.GetBytes(Tv1Timestamp), Encoding.UTF8.GetBytes(Tv1Nonce)));
             }
         }
     }
