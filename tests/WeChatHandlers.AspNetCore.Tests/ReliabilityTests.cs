@@ -152,6 +152,23 @@ public class MemoryStoreTests
     }
 
     [Fact]
+    public void A_callers_older_reading_of_the_clock_never_moves_the_store_back_in_time()
+    {
+        // The endpoint passes its own readings; two pushes may enter the store in the other order than they read the clock.
+        var time = new FakeTimeProvider();
+        var store = new MemoryWeChatDedupeStore(time);
+        long start = time.GetTimestamp();
+        long second = time.TimestampFrequency;
+        Assert.Equal(WeChatDedupeDecision.Run, store.TryBegin("k", 1, s_lease, start));
+        store.Complete("other", 2, succeeded: true, s_window, start + (4 * second));
+
+        // Read before "other" completed (1 s), but the store is at 4 s: k's 3 s lease has run out and is taken over.
+        Assert.Equal(WeChatDedupeDecision.Run, store.TryBegin("k", 3, s_lease, start + second));
+        store.Complete("k", 3, succeeded: true, s_window, start + second);
+        Assert.Equal(WeChatDedupeDecision.Done, store.TryBegin("k", 4, s_lease, start + (5 * second)));
+    }
+
+    [Fact]
     public void A_live_lease_is_never_evicted_a_full_store_of_them_refuses_instead()
     {
         var store = new MemoryWeChatDedupeStore(new FakeTimeProvider(), capacity: 2);

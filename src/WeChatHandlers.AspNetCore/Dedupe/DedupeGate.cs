@@ -37,6 +37,9 @@ internal sealed class DedupeGate
     private readonly ILogger _logger;
     private readonly CoarseTimeouts _timeouts;
 
+    // The default store, when it runs on the endpoint's clock: called with the endpoint's own readings of it.
+    private readonly MemoryWeChatDedupeStore? _memory;
+
     public DedupeGate(IWeChatDedupeStore store, WeChatCallbackOptions options, TimeProvider time, WeChatCallbackMetrics metrics, ILogger logger)
     {
         _store = store;
@@ -45,6 +48,7 @@ internal sealed class DedupeGate
         _metrics = metrics;
         _logger = logger;
         _timeouts = new CoarseTimeouts(options.DedupeStoreTimeout, TimeSpan.FromMilliseconds(100), time);
+        _memory = store is MemoryWeChatDedupeStore memory && ReferenceEquals(memory.Time, time) ? memory : null;
     }
 
     public TimeSpan Lease => _options.DedupeLease;
@@ -64,8 +68,9 @@ internal sealed class DedupeGate
         WeChatDedupeDecision decision;
         try
         {
-            var timeout = _timeouts.Current(now);
-            decision = await BoundedAsync(_store.TryBeginAsync(key, owner, Lease, cancellationToken), timeout).ConfigureAwait(false);
+            decision = _memory is { } memory
+                ? memory.TryBegin(key, owner, Lease, now)
+                : await BoundedAsync(_store.TryBeginAsync(key, owner, Lease, cancellationToken), _timeouts.Current(now)).ConfigureAwait(false);
             if (decision == WeChatDedupeDecision.InFlight)
             {
                 var left = _options.HandlerDeadline - _time.GetElapsedTime(arrived);
@@ -107,6 +112,12 @@ internal sealed class DedupeGate
     {
         try
         {
+            if (_memory is { } memory)
+            {
+                memory.Complete(key, owner, succeeded, _options.DedupeWindow, now);
+                return;
+            }
+
             var timeout = _timeouts.Current(now);
             await BoundedAsync(_store.CompleteAsync(key, owner, succeeded, _options.DedupeWindow, CancellationToken.None), timeout).ConfigureAwait(false);
         }

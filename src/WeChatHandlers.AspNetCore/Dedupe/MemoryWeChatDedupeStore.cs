@@ -52,6 +52,9 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
     private Dictionary<UInt128, TaskCompletionSource>? _waiters;
     private long _steps;
     private long _probes;
+
+    // The latest time any call ran at: a caller's own reading (see TryBegin) never moves the store's clock back.
+    private long _now;
     private long _evictedLive;
 
     /// <summary>Creates a store holding at most <paramref name="capacity"/> keys.</summary>
@@ -88,13 +91,23 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
 
     /// <inheritdoc />
     public ValueTask<WeChatDedupeDecision> TryBeginAsync(string key, long owner, TimeSpan lease, CancellationToken cancellationToken)
+        => new(TryBegin(key, owner, lease, _time.GetTimestamp()));
+
+    /// <summary>The store's clock, for a caller that passes its own readings of it (<see cref="TryBegin"/>, <see cref="Complete"/>).</summary>
+    internal TimeProvider Time => _time;
+
+    /// <summary>
+    /// <see cref="TryBeginAsync"/> at <paramref name="now"/>, the caller's fresh reading of <see cref="Time"/>: the
+    /// endpoint has just read the clock, and a second reading per call is a measurable part of a push.
+    /// </summary>
+    internal WeChatDedupeDecision TryBegin(string key, long owner, TimeSpan lease, long now)
     {
         var hash = Hash(key);
         lock (_gate)
         {
-            long now = _time.GetTimestamp();
+            now = Advance(now);
             DropExpired(now);
-            return new(BeginLocked(hash, owner, lease, now, out _));
+            return BeginLocked(hash, owner, lease, now, out _);
         }
     }
 
@@ -108,7 +121,7 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
             int i = Find(hash);
             if (i != None && !_slots[i].Done && _slots[i].Owner == owner)
             {
-                _slots[i].ExpiresAt = _time.GetTimestamp() + Ticks(lease);
+                _slots[i].ExpiresAt = Advance(_time.GetTimestamp()) + Ticks(lease);
                 MoveToTail(ref _leased, i);
                 return new(true);
             }
@@ -120,11 +133,18 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
     /// <inheritdoc />
     public ValueTask CompleteAsync(string key, long owner, bool succeeded, TimeSpan window, CancellationToken cancellationToken)
     {
+        Complete(key, owner, succeeded, window, _time.GetTimestamp());
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary><see cref="CompleteAsync"/> at <paramref name="now"/>, the caller's fresh reading of <see cref="Time"/>.</summary>
+    internal void Complete(string key, long owner, bool succeeded, TimeSpan window, long now)
+    {
         var hash = Hash(key);
         TaskCompletionSource? waiters = null;
         lock (_gate)
         {
-            long now = _time.GetTimestamp();
+            now = Advance(now);
             _steps++;
             int i = Find(hash);
             bool held = i != None;
@@ -135,7 +155,7 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
                     // Our lease ran out and was dropped while the handler still ran: the message is done all the same.
                     if (_count >= _capacity && !EvictOne(now))
                     {
-                        return ValueTask.CompletedTask;
+                        return;
                     }
 
                     i = Rent(hash);
@@ -161,7 +181,6 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
         }
 
         waiters?.TrySetResult();
-        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -175,7 +194,7 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
             long wake;
             lock (_gate)
             {
-                long now = _time.GetTimestamp();
+                long now = Advance(_time.GetTimestamp());
                 DropExpired(now);
                 var decision = BeginLocked(hash, owner, lease, now, out int holder);
                 if (decision != WeChatDedupeDecision.InFlight || now >= deadline)
@@ -199,6 +218,9 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
+
+    /// <summary>The time a call runs at: its reading, or the latest one any call ran at if that is later (under the lock).</summary>
+    private long Advance(long now) => _now = Math.Max(_now, now);
 
     private WeChatDedupeDecision BeginLocked(UInt128 hash, long owner, TimeSpan lease, long now, out int holder)
     {
