@@ -96,6 +96,28 @@ public static class WeChatSignature
     internal static void ComputeHex(ReadOnlySpan<char> p0, ReadOnlySpan<char> p1, ReadOnlySpan<char> p2, ReadOnlySpan<char> p3, Span<byte> hex)
     {
         var utf8 = Encoding.UTF8;
+        if ((long)p0.Length + p1.Length + p2.Length + p3.Length <= StackLimit / 3)
+        {
+            // The usual case (a plaintext signature's parts are some forty characters): a char is at most three UTF-8
+            // bytes, so the parts fit on the stack without counting their bytes first.
+            Span<byte> stack = stackalloc byte[StackLimit];
+            int m0 = utf8.GetBytes(p0, stack);
+            int m1 = utf8.GetBytes(p1, stack[m0..]);
+            int m2 = utf8.GetBytes(p2, stack[(m0 + m1)..]);
+            int m3 = utf8.GetBytes(p3, stack[(m0 + m1 + m2)..]);
+            var parts = stack[..(m0 + m1 + m2 + m3)];
+            try
+            {
+                ComputeHex(parts[..m0], parts.Slice(m0, m1), parts.Slice(m0 + m1, m2), parts[(m0 + m1 + m2)..], hex);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(parts);
+            }
+
+            return;
+        }
+
         int n0 = utf8.GetByteCount(p0), n1 = utf8.GetByteCount(p1), n2 = utf8.GetByteCount(p2), n3 = utf8.GetByteCount(p3);
         int total = n0 + n1 + n2 + n3;
         byte[]? rented = null;
