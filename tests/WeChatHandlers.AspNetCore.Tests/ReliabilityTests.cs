@@ -99,8 +99,11 @@ public class MemoryStoreTests
         Assert.Equal(capacity, store.Count);
         Assert.Equal(4 * capacity, store.EvictedBeforeExpiry);
 
-        // The newest keys are still remembered.
-        Assert.Equal(WeChatDedupeDecision.Done, Now(store.TryBeginAsync(keys[^1], 2, s_lease, default)));
+        // The newest keys, all of them, are still remembered.
+        foreach (string key in keys.AsSpan(4 * capacity, capacity))
+        {
+            Assert.Equal(WeChatDedupeDecision.Done, Now(store.TryBeginAsync(key, 2, s_lease, default)));
+        }
     }
 
     [Theory]
@@ -148,6 +151,80 @@ public class MemoryStoreTests
         foreach (string key in done)
         {
             Assert.Equal(WeChatDedupeDecision.Done, Now(store.TryBeginAsync(key, -1, s_lease, default)));
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 300)]
+    [InlineData(2, 300)]
+    [InlineData(3, 3_000)]
+    public void Under_random_churn_as_time_passes_done_keys_expire_and_are_taken_over(int seed, int capacity)
+    {
+        // The model, with time: each call first drops up to two expired done keys from the oldest end; a done key past
+        // its window is claimed again (taken over); a claim in a full store evicts the oldest. The larger capacity makes
+        // the index grow from its minimum size while keys churn.
+        // A window of about 1.5 capacities' worth of completions, so the store fills up.
+        var window = TimeSpan.FromMilliseconds(2 * capacity);
+        var time = new FakeTimeProvider();
+        var random = new Random(seed);
+        var store = new MemoryWeChatDedupeStore(time, capacity);
+        long ticks = (long)(window.TotalSeconds * time.TimestampFrequency);
+        var done = new LinkedList<(string Key, long ExpiresAt)>();
+        var position = new Dictionary<string, LinkedListNode<(string Key, long ExpiresAt)>>();
+        int takenOver = 0;
+        for (int step = 0; step < 40_000; step++)
+        {
+            // Now and then a jump: many keys expire at once, more than the two per call dropped, and some are claimed again first.
+            time.Advance(random.Next(500) == 0 ? window / 2 : TimeSpan.FromMilliseconds(random.Next(3)));
+            long now = time.GetTimestamp();
+            for (int n = 0; n < 2 && done.First is { } oldest && oldest.Value.ExpiresAt <= now; n++)
+            {
+                position.Remove(oldest.Value.Key);
+                done.RemoveFirst();
+            }
+
+            string key = "k" + random.Next(3 * capacity);
+            var expected = WeChatDedupeDecision.Run;
+            if (position.Remove(key, out var node))
+            {
+                if (node.Value.ExpiresAt > now)
+                {
+                    expected = WeChatDedupeDecision.Done;
+                    position[key] = node;
+                }
+                else
+                {
+                    done.Remove(node);
+                    takenOver++;
+                }
+            }
+            else if (done.Count == capacity)
+            {
+                position.Remove(done.First!.Value.Key);
+                done.RemoveFirst();
+            }
+
+            Assert.Equal(expected, Now(store.TryBeginAsync(key, step, s_lease, default)));
+            if (expected != WeChatDedupeDecision.Run)
+            {
+                continue;
+            }
+
+            bool succeeded = random.Next(4) != 0;
+            _ = store.CompleteAsync(key, step, succeeded, window, default);
+            if (succeeded)
+            {
+                position[key] = done.AddLast((key, now + ticks));
+            }
+
+            Assert.Equal(done.Count, store.Count);
+        }
+
+        // Every path ran: expiry at the oldest end, take-overs of expired keys, and a full store.
+        Assert.True(takenOver > 100, $"only {takenOver} take-overs");
+        foreach (var (key, expiresAt) in done)
+        {
+            Assert.Equal(expiresAt > time.GetTimestamp() ? WeChatDedupeDecision.Done : WeChatDedupeDecision.Run, Now(store.TryBeginAsync(key, -1, s_lease, default)));
         }
     }
 

@@ -68,9 +68,16 @@ internal sealed class DedupeGate
         WeChatDedupeDecision decision;
         try
         {
-            decision = _memory is { } memory
-                ? memory.TryBegin(key, owner, Lease, now)
-                : await BoundedAsync(_store.TryBeginAsync(key, owner, Lease, cancellationToken), _timeouts.Current(now)).ConfigureAwait(false);
+            if (_memory is { } memory)
+            {
+                decision = memory.TryBegin(key, owner, Lease, now);
+            }
+            else
+            {
+                var timeout = _timeouts.Current(now);
+                decision = await BoundedAsync(_store.TryBeginAsync(key, owner, Lease, cancellationToken), timeout).ConfigureAwait(false);
+            }
+
             if (decision == WeChatDedupeDecision.InFlight)
             {
                 var left = _options.HandlerDeadline - _time.GetElapsedTime(arrived);

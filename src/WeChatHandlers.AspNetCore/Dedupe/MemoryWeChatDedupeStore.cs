@@ -54,7 +54,8 @@ public sealed class MemoryWeChatDedupeStore : IWeChatDedupeStore
     private long _probes;
 
     // The latest time any call ran at: a caller's own reading (see TryBegin) never moves the store's clock back.
-    private long _now;
+    // A TimeProvider's timestamps may be negative: the clock starts below any of them.
+    private long _now = long.MinValue;
     private long _evictedLive;
 
     /// <summary>Creates a store holding at most <paramref name="capacity"/> keys.</summary>
