@@ -375,6 +375,25 @@ public class DeadlineAndFailureTests
     }
 
     [Fact]
+    public async Task A_default_store_full_of_live_leases_refuses_a_new_push_with_503_and_runs_nothing()
+    {
+        await using var app = await TestApp.StartAsync(o => o.DedupeCapacity = 1);
+        using var rejected = app.Counter("wechat.requests.rejected");
+        var first = app.PostPlainAsync(TestApp.TextXml("slow", 41));
+        await app.Probe.Started("Slow.start").Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The one key the store may hold is a live lease: it is never evicted, so the next message cannot be claimed.
+        var refused = await app.PostPlainAsync(TestApp.TextXml("hello", 42));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("dedupe_store_unavailable", await refused.Content.ReadAsStringAsync());
+        Assert.Equal("dedupe_store_unavailable", Assert.Single(rejected.GetMeasurementSnapshot()).Tags["reason"]);
+        Assert.Equal(0, app.Probe.Count("Hello"));
+
+        app.Probe.Gate.Release();
+        Assert.Equal("success", await (await first).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_store_that_hangs_costs_a_push_its_store_timeout_then_503_one_line_and_one_metric()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
