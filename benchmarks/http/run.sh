@@ -183,4 +183,7 @@ wrk_version=$( (wrk -v 2>&1 || true) | head -n1 | cut -d' ' -f1-2)
 header="HTTP load, $(date -u +%Y-%m-%dT%H:%MZ), per server a ${server_warmup}s warm-up, then rounds: ${rounds}, ${duration}s per case after ${warmup}s, wrk -t1 -c${connections} on CPU ${client_cpu}, server on CPU ${server_cpu}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), node $(node --version), ${wrk_version}"
 out="benchmarks/http/results-$(date -u +%Y%m%d-%H%M).md"
 [[ -n "$smoke" ]] && out="$work/smoke.md"
-printf '%s\n\n%s\n\nOurs, all cases including warm-ups:%s (handled: handler runs; skipped: requests the forgetful store kept from the handler; allocated, collections gen0/1/2 and GC pause time over each server run).\n' "$header" "$table" "$ours_stats" | tee "$out"
+# Every measurement behind the medians, in the order it was taken.
+rounds_table=$(awk -F'\t' 'BEGIN { print "| Round | Target | Case | req/s | p50 | p99 | Errors |"; print "|---:|---|---|---:|---:|---:|---:|" }
+  { printf "| %s | %s | %s | %s | %s ms | %s ms | %s |\n", $7, $1, $2, $3, $4, $5, $6 }' "$results")
+printf '%s\n\n%s\n\nOurs, all cases including warm-ups:%s (handled: handler runs; skipped: requests the forgetful store kept from the handler; allocated, collections gen0/1/2 and GC pause time over each server run).\n\nEvery measurement, in the order taken:\n\n%s\n' "$header" "$table" "$ours_stats" "$rounds_table" | tee "$out"
