@@ -22,7 +22,8 @@ internal enum ClaimOutcome
 /// <summary>
 /// The endpoint's side of the dedupe store: owner ids, the lease, and a timeout on every store call, so a store that
 /// hangs (Redis down) costs a push at most <see cref="WeChatCallbackOptions.DedupeStoreTimeout"/> (plus a tenth of a
-/// second) per call. The timeouts are coarse (<see cref="CoarseTimeouts"/>): no timer is armed per call.
+/// second) per call. The timeouts are coarse (<see cref="CoarseTimeouts"/>): no timer is armed per call. The default
+/// memory store answers under its lock and cannot hang: it is called directly, with the endpoint's clock readings.
 /// </summary>
 internal sealed class DedupeGate
 {
