@@ -66,6 +66,9 @@ public readonly ref struct WeChatNode
         _walkEnd = ref walkEnd;
     }
 
+    /// <summary>Whether a walk of this container tells the walk that yielded it where it ended.</summary>
+    private bool ReportsWalkEnd => !Unsafe.IsNullRef(ref _walkEnd);
+
     /// <summary>Tells the walk that yielded this container that a walk of it ended just before <paramref name="end"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ReportWalkEnd(int end)
@@ -443,15 +446,7 @@ public readonly ref struct WeChatNode
             var data = _node._data;
             if (_node._kind == NodeKind.XmlContainer)
             {
-                var content = data[..(_node._value.Start + _node._value.Length)];
-                if (XmlPayloadReader.TryReadChild(content, ref _position, out int nameStart, out int nameLength, out var slot, out bool hasChildren))
-                {
-                    _current = new WeChatNode(data, hasChildren ? NodeKind.XmlContainer : NodeKind.XmlText, slot, nameStart, nameLength, false);
-                    return true;
-                }
-
-                _done = true;
-                return false;
+                return MoveNextElement(data);
             }
 
             // Validated JSON: only the ends of tokens are searched for. The first call stands on the brace, later ones
@@ -507,6 +502,44 @@ public readonly ref struct WeChatNode
         {
             _done = true;
             _node.ReportWalkEnd(closingBrace + 1);
+            return false;
+        }
+
+        // Validated XML: a child element with children of its own is yielded before its end is known (see
+        // XmlPayloadReader.TryReadChild), as JSON containers are. A container's walk stops at its own end tag, so an
+        // element whose end is not known yet is walked without a bound.
+        private bool MoveNextElement(ReadOnlySpan<byte> data)
+        {
+            if (_pendingStart >= 0)
+            {
+                _position = _pendingEnd > 0
+                    ? _pendingEnd
+                    : XmlPayloadReader.EndOfValidatedContent(data, _pendingStart, data.Slice(_current._nameStart, _current._nameLength));
+                _pendingStart = -1;
+            }
+
+            var content = _node._value.Length > 0 ? data[..(_node._value.Start + _node._value.Length)] : data;
+            if (XmlPayloadReader.TryReadChild(content, ref _position, out int nameStart, out int nameLength, out var slot, out bool hasChildren, out bool deferred))
+            {
+                if (deferred)
+                {
+                    _pendingStart = slot.Start;
+                    _pendingEnd = 0;
+                    _current = new WeChatNode(data, NodeKind.XmlContainer, slot.Start, nameStart, nameLength, false, ref Unsafe.AsRef(in _pendingEnd));
+                    return true;
+                }
+
+                _current = new WeChatNode(data, hasChildren ? NodeKind.XmlContainer : NodeKind.XmlText, slot, nameStart, nameLength, false);
+                return true;
+            }
+
+            _done = true;
+            if (_node.ReportsWalkEnd)
+            {
+                // The walk stopped on the element's own end tag.
+                _node.ReportWalkEnd(XmlPayloadReader.PastEndTag(data, _position));
+            }
+
             return false;
         }
     }

@@ -99,8 +99,15 @@ internal static class XmlPayloadReader
     /// between children are skipped. The root's children are read with <see cref="OpenRoot"/> first.
     /// The content was checked when the document was scanned, so this only searches for where things end.
     /// </summary>
-    public static bool TryReadChild(ReadOnlySpan<byte> xml, ref int position, out int nameStart, out int nameLength, out FieldSlot slot, out bool hasChildren)
+    /// <remarks>
+    /// A child whose content opens with an element (whitespace aside) is yielded before its end is searched for:
+    /// <paramref name="deferred"/> is set, <paramref name="slot"/> starts at its content with no length, and
+    /// <paramref name="position"/> stays there. The walker then learns where the child ends from a walk of it, or
+    /// searches with <see cref="EndOfValidatedContent"/>; either way the child's content is not read twice.
+    /// </remarks>
+    public static bool TryReadChild(ReadOnlySpan<byte> xml, ref int position, out int nameStart, out int nameLength, out FieldSlot slot, out bool hasChildren, out bool deferred)
     {
+        deferred = false;
         int pos = position;
         while (true)
         {
@@ -151,6 +158,14 @@ internal static class XmlPayloadReader
                 pos++;
             }
 
+            if (OpensWithChild(xml, pos))
+            {
+                slot = new FieldSlot(pos, 0, SlotKind.Raw);
+                hasChildren = deferred = true;
+                position = pos;
+                return true;
+            }
+
             slot = ReadValidatedContent(xml, ref pos, xml.Slice(nameStart, nameLength), out hasChildren);
             position = pos;
             return true;
@@ -161,6 +176,28 @@ internal static class XmlPayloadReader
         hasChildren = false;
         return false;
     }
+
+    /// <summary>Whether validated content at <paramref name="pos"/> opens with a child element, whitespace aside.</summary>
+    private static bool OpensWithChild(ReadOnlySpan<byte> xml, int pos)
+    {
+        while ((uint)pos < (uint)xml.Length && WeChatPayload.IsWhitespace(xml[pos]))
+        {
+            pos++;
+        }
+
+        return pos + 1 < xml.Length && xml[pos] == (byte)'<' && xml[pos + 1] is not ((byte)'/' or (byte)'!' or (byte)'?');
+    }
+
+    /// <summary>Just past the end tag of the validated element whose content starts at <paramref name="contentStart"/>.</summary>
+    public static int EndOfValidatedContent(ReadOnlySpan<byte> xml, int contentStart, ReadOnlySpan<byte> elementName)
+    {
+        int pos = contentStart;
+        ReadValidatedContent(xml, ref pos, elementName, out _);
+        return pos;
+    }
+
+    /// <summary>Just past the end tag that starts at <paramref name="pos"/> (its '&lt;').</summary>
+    public static int PastEndTag(ReadOnlySpan<byte> xml, int pos) => pos + 2 + xml[(pos + 2)..].IndexOf((byte)'>') + 1;
 
     /// <summary>Past the '&gt;' of a validated start tag whose attributes (or whitespace) start at <paramref name="pos"/>.</summary>
     private static int EndOfValidatedStartTag(ReadOnlySpan<byte> xml, int pos, out bool selfClosing)
