@@ -35,7 +35,6 @@ internal sealed class HandlerRun : IServiceProvider, IKeyedServiceProvider
     private readonly string _key;
     private readonly string _msgType;
     private readonly long _owner;
-    private readonly Lock _gate = new();
     private HttpContext? _http;
     private long _deadlineAt = long.MaxValue;
     private long _renewAt;
@@ -260,7 +259,8 @@ internal sealed class HandlerRun : IServiceProvider, IKeyedServiceProvider
 
     private void Disarm()
     {
-        lock (_gate)
+        // The run itself is the monitor (internal, never locked elsewhere): no lock object allocated per push.
+        lock (this)
         {
             if (_finished)
             {
@@ -278,7 +278,7 @@ internal sealed class HandlerRun : IServiceProvider, IKeyedServiceProvider
     {
         HttpContext? answer = null;
         bool renew = false;
-        lock (_gate)
+        lock (this)
         {
             if (_finished)
             {
