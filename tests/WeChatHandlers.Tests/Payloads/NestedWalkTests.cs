@@ -29,21 +29,21 @@ public class NestedWalkTests
     private sealed record Model(string? Value, List<Model> Children, string? After);
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    public void Random_xml_trees_bind_and_read_by_path_like_the_model(int seed)
+    [InlineData(WeChatFormat.Xml, 1)]
+    [InlineData(WeChatFormat.Xml, 2)]
+    [InlineData(WeChatFormat.Xml, 3)]
+    [InlineData(WeChatFormat.Xml, 4)]
+    [InlineData(WeChatFormat.Xml, 5)]
+    [InlineData(WeChatFormat.Json, 1)]
+    [InlineData(WeChatFormat.Json, 2)]
+    [InlineData(WeChatFormat.Json, 3)]
+    public void Random_trees_bind_and_read_by_path_like_the_model(WeChatFormat format, int seed)
     {
         var random = new Random(seed);
         for (int round = 0; round < 200; round++)
         {
             var model = NewModel(random, depth: 0);
-            var xml = new StringBuilder("<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o1]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[tree]]></MsgType>");
-            WriteXmlFields(xml, model, random, root: true);
-            xml.Append("</xml>");
-            string text = xml.ToString();
+            string text = format == WeChatFormat.Xml ? Xml(model, random) : Json(model, random);
 
             var payload = WeChatPayload.Parse(Encoding.UTF8.GetBytes(text));
             AssertBound(model, WeChatBinding.Bind<WalkTree>(payload), text);
@@ -51,25 +51,18 @@ public class NestedWalkTests
         }
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void Random_json_trees_bind_and_read_by_path_like_the_model(int seed)
+    private static string Xml(Model model, Random random)
     {
-        var random = new Random(seed);
-        for (int round = 0; round < 200; round++)
-        {
-            var model = NewModel(random, depth: 0);
-            var json = new StringBuilder("{\"ToUserName\":\"gh_1\",\"FromUserName\":\"o1\",\"CreateTime\":1,\"MsgType\":\"tree\"");
-            WriteJsonFields(json, model, random, first: false);
-            json.Append('}');
-            string text = json.ToString();
+        var xml = new StringBuilder("<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o1]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[tree]]></MsgType>");
+        WriteXmlFields(xml, model, random, root: true);
+        return xml.Append("</xml>").ToString();
+    }
 
-            var payload = WeChatPayload.Parse(Encoding.UTF8.GetBytes(text));
-            AssertBound(model, WeChatBinding.Bind<WalkTree>(payload), text);
-            AssertPaths(payload, model, "", text);
-        }
+    private static string Json(Model model, Random random)
+    {
+        var json = new StringBuilder("{\"ToUserName\":\"gh_1\",\"FromUserName\":\"o1\",\"CreateTime\":1,\"MsgType\":\"tree\"");
+        WriteJsonFields(json, model, random, first: false);
+        return json.Append('}').ToString();
     }
 
     [Fact]
