@@ -272,7 +272,7 @@ internal static class XmlPayloadReader
             if (b == (byte)'/')
             {
                 int at = pos;
-                pos += 2 + xml[(pos + 2)..].IndexOf((byte)'>') + 1;
+                pos = PastEndTag(xml, pos);
                 if (depth-- == 0)
                 {
                     if (hasChildren)
