@@ -1,4 +1,3 @@
-using System.Globalization;
 using StackExchange.Redis;
 
 namespace WeChatHandlers.Redis;
@@ -17,16 +16,8 @@ namespace WeChatHandlers.Redis;
 /// </remarks>
 public sealed class RedisWeChatDedupeStore : IWeChatDedupeStore
 {
-    private const string DoneValue = "D";
-
-    private const string RenewScript =
-        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
-
-    private const string ReleaseScript =
-        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(50);
-    private readonly Func<CancellationToken, Task<IConnectionMultiplexer>> _connect;
+    private readonly DedupeRedis _redis;
     private readonly string _prefix;
     private readonly TimeProvider _time;
 
@@ -38,55 +29,52 @@ public sealed class RedisWeChatDedupeStore : IWeChatDedupeStore
 
     /// <summary>Creates the store over a connection obtained on first use (it may still be connecting).</summary>
     public RedisWeChatDedupeStore(Func<CancellationToken, Task<IConnectionMultiplexer>> connect, TimeProvider time, string prefix = "wechat:dedupe:")
+        : this(new MultiplexerDedupeRedis(connect ?? throw new ArgumentNullException(nameof(connect))), time, prefix)
     {
-        ArgumentNullException.ThrowIfNull(connect);
+    }
+
+    internal RedisWeChatDedupeStore(DedupeRedis redis, TimeProvider time, string prefix)
+    {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(prefix);
-        _connect = connect;
+        _redis = redis;
         _time = time;
         _prefix = prefix;
     }
 
     /// <inheritdoc />
-    public async ValueTask<WeChatDedupeDecision> TryBeginAsync(string key, long owner, TimeSpan lease, CancellationToken cancellationToken)
+    public ValueTask<WeChatDedupeDecision> TryBeginAsync(string key, long owner, TimeSpan lease, CancellationToken cancellationToken)
     {
-        var db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-        return await BeginAsync(db, _prefix + key, LeaseValue(owner), lease, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var claimed = _redis.ClaimAsync(_prefix, key, owner, lease);
+        return claimed.IsCompletedSuccessfully && claimed.Result
+            ? new(WeChatDedupeDecision.Run)
+            : BeginAsync(claimed, key, owner, lease, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> RenewAsync(string key, long owner, TimeSpan lease, CancellationToken cancellationToken)
+    public ValueTask<bool> RenewAsync(string key, long owner, TimeSpan lease, CancellationToken cancellationToken)
     {
-        var db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-        var renewed = await db.ScriptEvaluateAsync(RenewScript, [(RedisKey)(_prefix + key)], [LeaseValue(owner), (long)lease.TotalMilliseconds]).ConfigureAwait(false);
-        return (long)renewed == 1;
+        cancellationToken.ThrowIfCancellationRequested();
+        return _redis.RenewAsync(_prefix, key, owner, lease);
     }
 
     /// <inheritdoc />
-    public async ValueTask CompleteAsync(string key, long owner, bool succeeded, TimeSpan window, CancellationToken cancellationToken)
+    public ValueTask CompleteAsync(string key, long owner, bool succeeded, TimeSpan window, CancellationToken cancellationToken)
     {
-        var db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-        RedisKey redisKey = _prefix + key;
-        if (succeeded)
-        {
-            // Done whoever holds the key now: the message was handled.
-            await db.StringSetAsync(redisKey, DoneValue, window).ConfigureAwait(false);
-            return;
-        }
+        cancellationToken.ThrowIfCancellationRequested();
 
-        await db.ScriptEvaluateAsync(ReleaseScript, [redisKey], [LeaseValue(owner)]).ConfigureAwait(false);
+        // Done whoever holds the key now: the message was handled. A failed run frees the key only if it still owns it.
+        return succeeded ? _redis.MarkDoneAsync(_prefix, key, window) : _redis.ReleaseAsync(_prefix, key, owner);
     }
 
     /// <inheritdoc />
     public async ValueTask<WeChatDedupeDecision> WaitAsync(string key, long owner, TimeSpan lease, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var db = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-        RedisKey redisKey = _prefix + key;
-        RedisValue value = LeaseValue(owner);
         long deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
         while (true)
         {
-            var decision = await BeginAsync(db, redisKey, value, lease, cancellationToken).ConfigureAwait(false);
+            var decision = await BeginAsync(_redis.ClaimAsync(_prefix, key, owner, lease), key, owner, lease, cancellationToken).ConfigureAwait(false);
             if (decision != WeChatDedupeDecision.InFlight || _time.GetTimestamp() >= deadline)
             {
                 return decision;
@@ -96,28 +84,26 @@ public sealed class RedisWeChatDedupeStore : IWeChatDedupeStore
         }
     }
 
-    private static async Task<WeChatDedupeDecision> BeginAsync(IDatabase db, RedisKey key, RedisValue owner, TimeSpan lease, CancellationToken cancellationToken)
+    private async ValueTask<WeChatDedupeDecision> BeginAsync(ValueTask<bool> claimed, string key, long owner, TimeSpan lease, CancellationToken cancellationToken)
     {
         while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (await db.StringSetAsync(key, owner, lease, When.NotExists).ConfigureAwait(false))
+            if (await claimed.ConfigureAwait(false))
             {
                 return WeChatDedupeDecision.Run;
             }
 
-            var state = await db.StringGetAsync(key).ConfigureAwait(false);
-            if (state.HasValue)
+            switch (await _redis.ReadAsync(_prefix, key).ConfigureAwait(false))
             {
-                return state == DoneValue ? WeChatDedupeDecision.Done : WeChatDedupeDecision.InFlight;
+                case DedupeKeyState.Done:
+                    return WeChatDedupeDecision.Done;
+                case DedupeKeyState.Lease:
+                    return WeChatDedupeDecision.InFlight;
             }
 
             // The lease expired or was released between the two calls: claim again.
+            cancellationToken.ThrowIfCancellationRequested();
+            claimed = _redis.ClaimAsync(_prefix, key, owner, lease);
         }
     }
-
-    private async ValueTask<IDatabase> DatabaseAsync(CancellationToken cancellationToken)
-        => (await _connect(cancellationToken).ConfigureAwait(false)).GetDatabase();
-
-    private static RedisValue LeaseValue(long owner) => "L" + owner.ToString(CultureInfo.InvariantCulture);
 }

@@ -5,6 +5,7 @@ using StackExchange.Redis;
 using WeChatHandlers;
 using WeChatHandlers.Api;
 using WeChatHandlers.Redis;
+using WeChatHandlers.Redis.Resp;
 
 // In the DI namespace, like AddWeChatCallback and AddWeChatApi: no extra using to find them.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -29,7 +30,13 @@ public static class WeChatRedisServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(configuration);
-        return AddRedisDedupe(services, _ => new RedisDedupeConnection(configuration), prefix);
+        var options = ConfigurationOptions.Parse(configuration);
+
+        // One plain-TCP server (the common case) is served by the store's own pipelined client, which costs a push no
+        // thread hop beyond its replies; TLS, several servers or Sentinel go through StackExchange.Redis.
+        return RespEndpoint.TryFrom(options) is { } endpoint
+            ? AddRedisDedupe(services, sp => new RespDedupeRedis(new RespClient(endpoint, sp.GetRequiredService<TimeProvider>())), prefix)
+            : AddRedisDedupe(services, _ => new MultiplexerDedupeRedis(options), prefix);
     }
 
     /// <summary>Shares the dedupe state through Redis over a connection the application already has (it is not disposed here).</summary>
@@ -40,7 +47,11 @@ public static class WeChatRedisServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(connection);
-        return AddRedisDedupe(services, sp => new RedisDedupeConnection(connection(sp)), prefix);
+        return AddRedisDedupe(services, sp =>
+        {
+            var redis = connection(sp);
+            return new MultiplexerDedupeRedis(_ => Task.FromResult(redis));
+        }, prefix);
     }
 
     /// <summary>
@@ -70,18 +81,18 @@ public static class WeChatRedisServiceCollectionExtensions
         return UseRedis(builder, keyPrefix, owned: false, (sp, _) => Task.FromResult(connection(sp)));
     }
 
-    private static IServiceCollection AddRedisDedupe(IServiceCollection services, Func<IServiceProvider, RedisDedupeConnection> connection, string prefix)
+    private static IServiceCollection AddRedisDedupe(IServiceCollection services, Func<IServiceProvider, DedupeRedis> connection, string prefix)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         services.TryAddSingleton(TimeProvider.System);
-        services.RemoveAll<RedisDedupeConnection>();
+        services.RemoveAll<DedupeRedis>();
         services.AddSingleton(connection);
         services.RemoveAll<IWeChatDedupeStore>();
         services.AddSingleton<IWeChatDedupeStore>(sp => new RedisWeChatDedupeStore(
-            sp.GetRequiredService<RedisDedupeConnection>().GetAsync, sp.GetRequiredService<TimeProvider>(), prefix));
+            sp.GetRequiredService<DedupeRedis>(), sp.GetRequiredService<TimeProvider>(), prefix));
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             DedupeHealthCheckName,
-            sp => new RedisWeChatDedupeHealthCheck(sp.GetRequiredService<RedisDedupeConnection>(), sp.GetRequiredService<TimeProvider>()),
+            sp => new RedisWeChatDedupeHealthCheck(sp.GetRequiredService<DedupeRedis>(), sp.GetRequiredService<TimeProvider>()),
             HealthStatus.Unhealthy,
             ["wechat", "redis"]));
         return services;

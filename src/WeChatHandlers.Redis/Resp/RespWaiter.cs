@@ -1,0 +1,46 @@
+using System.Threading.Tasks.Sources;
+
+namespace WeChatHandlers.Redis.Resp;
+
+/// <summary>
+/// A command waiting for its reply, reused: handed back to its connection's pool once the reply has been read.
+/// Continuations run asynchronously, so no caller's code ever runs on the connection's read loop.
+/// </summary>
+internal sealed class RespWaiter : IValueTaskSource<RespReply>
+{
+    private readonly RespConnection _owner;
+    private ManualResetValueTaskSourceCore<RespReply> _core;
+
+    public RespWaiter(RespConnection owner)
+    {
+        _owner = owner;
+        _core.RunContinuationsAsynchronously = true;
+    }
+
+    /// <summary>When the command was written, on the connection's clock (the watchdog reads it).</summary>
+    public long Sent { get; set; }
+
+    public short Version => _core.Version;
+
+    public void SetResult(RespReply reply) => _core.SetResult(reply);
+
+    public void SetException(Exception error) => _core.SetException(error);
+
+    public RespReply GetResult(short token)
+    {
+        try
+        {
+            return _core.GetResult(token);
+        }
+        finally
+        {
+            _core.Reset();
+            _owner.Return(this);
+        }
+    }
+
+    public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+}

@@ -1,0 +1,207 @@
+using System.Text;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+using WeChatHandlers.Redis.Resp;
+using WeChatHandlers.Tests.Shared;
+
+namespace WeChatHandlers.Redis.Tests;
+
+/// <summary>
+/// The dedupe store's own Redis client: replies matched to commands under concurrency on a real server, a dropped
+/// connection failing what was in flight and coming back by itself, a server that stops answering, the handshake, and
+/// which configurations it serves.
+/// </summary>
+[Trait("Category", "Redis")]
+public sealed class RespClientTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncLifetime
+{
+    private static readonly TimeSpan s_second = TimeSpan.FromSeconds(1);
+
+    public Task InitializeAsync() => redis.StartAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Concurrent_commands_each_get_their_own_reply_and_write_what_StackExchange_Redis_reads()
+    {
+        string prefix = $"resp-{Guid.NewGuid():N}:";
+        await using var dedupe = new RespDedupeRedis(new RespClient(Endpoint(redis.Configuration), TimeProvider.System));
+        await Eventually.HoldsAsync(() => dedupe.Client.IsConnected, "the client connects");
+
+        // Every key claimed twice at once by two owners, from many tasks: exactly one claim of each pair wins, and the
+        // key then holds the winner's lease.
+        var keys = Enumerable.Range(0, 500).Select(i => $"k{i}-消息").ToArray();
+        var claims = await Task.WhenAll(keys.SelectMany(key => new[] { 1L, 2L }.Select(async owner =>
+        {
+            await Task.Yield();
+            return (key, owner, won: await dedupe.ClaimAsync(prefix, key, owner, TimeSpan.FromMinutes(1)));
+        })));
+        using var check = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        foreach (var pair in claims.GroupBy(c => c.key))
+        {
+            var winner = Assert.Single(pair, c => c.won);
+            Assert.Equal("L" + winner.owner, (string?)await check.GetDatabase().StringGetAsync(prefix + pair.Key));
+            Assert.Equal(DedupeKeyState.Lease, await dedupe.ReadAsync(prefix, pair.Key));
+        }
+
+        await dedupe.MarkDoneAsync(prefix, keys[0], TimeSpan.FromMinutes(5));
+        Assert.Equal(DedupeKeyState.Done, await dedupe.ReadAsync(prefix, keys[0]));
+        Assert.InRange((await check.GetDatabase().KeyTimeToLiveAsync(prefix + keys[0]))!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+        Assert.Equal(DedupeKeyState.Absent, await dedupe.ReadAsync(prefix, "never-claimed"));
+
+        var owner = claims.First(c => c.key == keys[1] && c.won).owner;
+        Assert.False(await dedupe.RenewAsync(prefix, keys[1], 3 - owner, TimeSpan.FromMinutes(2)));
+        Assert.True(await dedupe.RenewAsync(prefix, keys[1], owner, TimeSpan.FromMinutes(2)));
+        await dedupe.ReleaseAsync(prefix, keys[1], 3 - owner);
+        Assert.Equal(DedupeKeyState.Lease, await dedupe.ReadAsync(prefix, keys[1]));
+        await dedupe.ReleaseAsync(prefix, keys[1], owner);
+        Assert.Equal(DedupeKeyState.Absent, await dedupe.ReadAsync(prefix, keys[1]));
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_fails_the_commands_in_flight_and_the_client_reconnects_by_itself()
+    {
+        await using var server = new FakeRespServer(command => command[0] == "GET" ? null : "+PONG\r\n");
+        await using var client = new RespClient(Endpoint(server.Configuration), TimeProvider.System);
+        await Eventually.HoldsAsync(() => client.IsConnected, "the client connects");
+
+        var unanswered = client.ExecuteAsync("GET", "k").AsTask();
+        await Eventually.HoldsAsync(() => server.Commands.Any(c => c[0] == "GET"), "the server receives the GET");
+        server.DropClients();
+
+        var error = await Assert.ThrowsAsync<RedisConnectionException>(() => unanswered);
+        Assert.StartsWith("The connection to Redis failed", error.Message, StringComparison.Ordinal);
+        await Eventually.HoldsAsync(() => server.Connections == 2 && client.IsConnected, "the client opens a second connection");
+        Assert.Equal(RespKind.Status, (await client.ExecuteAsync("PING")).Kind);
+    }
+
+    [Fact]
+    public async Task A_command_left_unanswered_fails_at_the_command_timeout_and_the_connection_is_replaced()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var server = new FakeRespServer(command => command[0] == "GET" ? null : "+PONG\r\n");
+        await using var client = new RespClient(Endpoint(server.Configuration) with { CommandTimeout = s_second }, time);
+        await Eventually.HoldsAsync(() => client.IsConnected, "the client connects");
+
+        var unanswered = client.ExecuteAsync("GET", "k").AsTask();
+        var moved = await Eventually.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(50), () => unanswered.IsCompleted, "the GET times out");
+        Assert.InRange(moved, s_second, 2 * s_second);
+        var error = await Assert.ThrowsAsync<RedisConnectionException>(() => unanswered);
+        Assert.IsType<RedisTimeoutException>(error.InnerException);
+
+        await Eventually.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(50), () => server.Connections == 2 && client.IsConnected, "the client reconnects");
+        Assert.Equal(RespKind.Status, (await client.ExecuteAsync("PING")).Kind);
+    }
+
+    [Fact]
+    public async Task The_handshake_authenticates_and_selects_the_database_before_any_command()
+    {
+        await using var server = new FakeRespServer(_ => "+OK\r\n");
+        await using var client = new RespClient(Endpoint($"{server.Configuration},user=bot,password=s3cret,defaultDatabase=3"), TimeProvider.System);
+        await Eventually.HoldsAsync(() => client.IsConnected, "the client connects");
+        await client.ExecuteAsync("PING");
+
+        Assert.Equal(["AUTH bot s3cret", "SELECT 3", "PING"], server.Commands.Select(c => string.Join(' ', c)));
+    }
+
+    [Fact]
+    public async Task A_refused_password_keeps_the_client_disconnected_with_the_server_error_as_the_cause()
+    {
+        await using var server = new FakeRespServer(command => command[0] == "AUTH" ? "-WRONGPASS invalid username-password pair\r\n" : "+OK\r\n");
+        await using var dedupe = new RespDedupeRedis(new RespClient(Endpoint($"{server.Configuration},password=nope"), TimeProvider.System));
+        await Eventually.HoldsAsync(() => dedupe.Client.HasAttempted, "the first attempt ends");
+
+        var error = await Assert.ThrowsAsync<RedisConnectionException>(() => dedupe.ClaimAsync("p:", "k", 1, s_second).AsTask());
+        Assert.IsType<RedisServerException>(error.InnerException);
+        Assert.Contains("WRONGPASS", error.InnerException!.Message);
+        var health = await dedupe.CheckHealthAsync(s_second, TimeProvider.System, default);
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.DoesNotContain(server.Commands, c => c[0] == "SET");
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:6390", true)]
+    [InlineData("redis.internal,password=x,defaultDatabase=2", true)]
+    [InlineData("a:6379,b:6379", false)]
+    [InlineData("cache.example:6380,ssl=true,password=x", false)]
+    [InlineData("s1:26379,serviceName=mymaster", false)]
+    [InlineData("127.0.0.1:6379,$SET=ZET", false)]
+    public void One_plain_server_is_served_by_the_own_client_and_anything_else_by_StackExchange_Redis(string configuration, bool own)
+    {
+        var endpoint = RespEndpoint.TryFrom(ConfigurationOptions.Parse(configuration));
+        Assert.Equal(own, endpoint is not null);
+        if (configuration.StartsWith("redis.internal", StringComparison.Ordinal))
+        {
+            Assert.Equal(new System.Net.DnsEndPoint("redis.internal", 6379), endpoint!.Address);
+            Assert.Equal(("x", 2), (endpoint.Password, endpoint.Database));
+        }
+    }
+
+    [Fact]
+    public void Replies_split_at_every_byte_read_the_same_as_whole()
+    {
+        string stream = "+OK\r\n-ERR wrong type\r\n:42\r\n:-1\r\n$-1\r\n$1\r\nD\r\n$0\r\n\r\n$8\r\nL1234567\r\n*-1\r\n$6\r\n消息\r\n";
+        RespReply[] expected =
+        [
+            new(RespKind.Status, 0, null), new(RespKind.Error, 0, "ERR wrong type"), new(RespKind.Integer, 42, null),
+            new(RespKind.Integer, -1, null), new(RespKind.Null, 0, null), new(RespKind.Bulk, 0, "D"), new(RespKind.Bulk, 0, ""),
+            new(RespKind.Bulk, 0, "L1234567"), new(RespKind.Null, 0, null), new(RespKind.Bulk, 0, "消息"),
+        ];
+        var bytes = Encoding.UTF8.GetBytes(stream);
+        for (int split = 0; split <= bytes.Length; split++)
+        {
+            Assert.Equal(expected, ReadAll(bytes, split));
+        }
+    }
+
+    [Theory]
+    [InlineData("?what\r\n")]
+    [InlineData("+OK\n")]
+    [InlineData(":12x\r\n")]
+    [InlineData("$3\r\nabcd\r\n")]
+    [InlineData("*2\r\n$1\r\na\r\n$1\r\nb\r\n")]
+    [InlineData("$-2\r\n")]
+    public void Bytes_that_are_not_a_scalar_reply_are_a_protocol_error(string reply) =>
+        Assert.Throws<InvalidDataException>(() => RespParser.TryRead(Encoding.UTF8.GetBytes(reply), out _, out _));
+
+    [Fact]
+    public void Arguments_are_written_as_bulk_strings_with_their_byte_lengths()
+    {
+        RespArg[] args = [RespArg.Concat("wechat:dedupe:", "m:消息"), RespArg.Tagged('L', 42), -7L, "PX"];
+        var buffer = new byte[256];
+        var written = new StringBuilder();
+        foreach (var arg in args)
+        {
+            Assert.True(arg.MaxLength <= buffer.Length);
+            written.Append(Encoding.UTF8.GetString(buffer, 0, arg.Write(buffer)));
+        }
+
+        Assert.Equal("$22\r\nwechat:dedupe:m:消息\r\n$3\r\nL42\r\n$2\r\n-7\r\n$2\r\nPX\r\n", written.ToString());
+    }
+
+    private static RespEndpoint Endpoint(string configuration) =>
+        RespEndpoint.TryFrom(ConfigurationOptions.Parse(configuration)) ?? throw new InvalidOperationException(configuration);
+
+    // Feeds the bytes in two reads, split at one position, through the parser as the read loop does.
+    private static List<RespReply> ReadAll(byte[] bytes, int split)
+    {
+        var replies = new List<RespReply>();
+        var buffer = new List<byte>();
+        foreach (var part in new[] { bytes[..split], bytes[split..] })
+        {
+            buffer.AddRange(part);
+            int start = 0;
+            var data = buffer.ToArray();
+            while (start < data.Length && RespParser.TryRead(data.AsSpan(start), out var reply, out int consumed))
+            {
+                replies.Add(reply);
+                start += consumed;
+            }
+
+            buffer.RemoveRange(0, start);
+        }
+
+        Assert.Empty(buffer);
+        return replies;
+    }
+}
