@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using WeChatHandlers.Api;
 using WeChatHandlers.Security;
 using WeChatHandlers.Tests.Shared;
@@ -163,6 +164,73 @@ public class StoreFailureTests
             throw new InvalidOperationException("store unavailable");
 
         public ValueTask<WeChatDedupeDecision> WaitAsync(string key, long owner, TimeSpan lease, TimeSpan timeout, CancellationToken cancellationToken) => new(WeChatDedupeDecision.Run);
+    }
+
+    /// <summary>
+    /// Claims the first delivery of each key; records outcomes only when the test lets it (a slow Redis). A later
+    /// delivery of a key meets the first one's lease and waits for its outcome, as the Redis store does.
+    /// </summary>
+    private sealed class SlowCompletionStore : IWeChatDedupeStore
+    {
+        private readonly HashSet<string> _claimed = [];
+
+        public TaskCompletionSource Recorded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<bool> Outcomes { get; } = [];
+
+        public ValueTask<WeChatDedupeDecision> TryBeginAsync(string key, long owner, TimeSpan lease, CancellationToken cancellationToken)
+        {
+            lock (_claimed)
+            {
+                return new(_claimed.Add(key) ? WeChatDedupeDecision.Run : Release.Task.IsCompleted ? WeChatDedupeDecision.Done : WeChatDedupeDecision.InFlight);
+            }
+        }
+
+        public ValueTask<bool> RenewAsync(string key, long owner, TimeSpan lease, CancellationToken cancellationToken) => new(true);
+
+        public async ValueTask CompleteAsync(string key, long owner, bool succeeded, TimeSpan window, CancellationToken cancellationToken)
+        {
+            lock (_claimed)
+            {
+                Outcomes.Add(succeeded);
+            }
+
+            Recorded.TrySetResult();
+            await Release.Task;
+        }
+
+        public async ValueTask<WeChatDedupeDecision> WaitAsync(string key, long owner, TimeSpan lease, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            await Release.Task;
+            return WeChatDedupeDecision.Done;
+        }
+    }
+
+    [Fact]
+    public async Task The_answer_does_not_wait_for_the_done_mark_and_a_retry_meanwhile_waits_for_it_instead_of_running()
+    {
+        // The clock stands still: no store timeout or deadline can answer for the handler.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var store = new SlowCompletionStore();
+        await using var app = await TestApp.StartAsync(services: s => s.AddSingleton<TimeProvider>(time).AddSingleton<IWeChatDedupeStore>(store));
+        string push = TestApp.TextXml("transfer", 81);
+
+        // Answered with the handler's reply while the store is still recording the outcome.
+        var response = await app.PostPlainAsync(push).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("transfer_customer_service", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await store.Recorded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // WeChat's retry (the answer was lost on the way) finds the run's lease and waits; the mark lands; the retry is
+        // answered without a second run.
+        var retry = app.PostPlainAsync(push);
+        Assert.False(retry.IsCompleted);
+        store.Release.SetResult();
+        var retried = await retry.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(1, app.Probe.Count("Transfer"));
+        Assert.Equal([true], store.Outcomes);
     }
 
     [Fact]

@@ -136,6 +136,19 @@ internal sealed class DedupeGate
         }
     }
 
+    /// <summary>
+    /// Records a successful run without holding up its answer (<see cref="CompleteAsync(string, long, bool, long)"/>
+    /// never faults: it logs and counts its own failures).
+    /// </summary>
+    public void CompleteInBackground(string key, long owner, long now)
+    {
+        var completing = CompleteAsync(key, owner, succeeded: true, now);
+        if (!completing.IsCompleted)
+        {
+            _ = completing.AsTask();
+        }
+    }
+
     /// <summary>Renews the lease; false when it was lost. A store failure is logged and counted, and the run goes on.</summary>
     public async ValueTask<bool> RenewAsync(string key, long owner)
     {

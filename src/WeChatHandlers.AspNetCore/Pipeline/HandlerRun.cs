@@ -181,9 +181,11 @@ internal sealed class HandlerRun : IServiceProvider, IKeyedServiceProvider
             c.Metrics.Duration(_route.HandlerName, elapsed);
             Log.Handled(c.Logger, _msgType, _key, _route.HandlerName, elapsed.TotalMilliseconds);
 
-            // Renewals stop, the deadline stays armed: the store's answer may take up to its timeout.
+            // Renewals stop. The answer does not wait for the done mark: until the mark replaces it, this run's lease
+            // holds the message, so a retry meanwhile waits for the mark instead of running again. The gate logs and
+            // counts a mark that fails; the lease then runs out, as when this process dies here.
             _completing = true;
-            await c.Dedupe.CompleteAsync(_key, _owner, succeeded: true, finished).ConfigureAwait(false);
+            c.Dedupe.CompleteInBackground(_key, _owner, finished);
             return result;
         }
         catch (WeChatPayloadException ex)
