@@ -20,8 +20,10 @@ public static class WeChatRedisServiceCollectionExtensions
     /// Shares the dedupe state between instances serving one account through Redis, and adds the health check
     /// <see cref="DedupeHealthCheckName"/>. <paramref name="configuration"/> is a StackExchange.Redis configuration
     /// string; the connection never aborts the start (the instance starts while Redis is unreachable) and fails fast
-    /// while disconnected. Run Redis with persistence (<c>appendonly yes</c>): a restart that forgets done marks lets
-    /// a later retry run again.
+    /// while disconnected. One server over plain TCP (optionally with <c>user</c>, <c>password</c>,
+    /// <c>defaultDatabase</c>, <c>connectTimeout</c>, <c>asyncTimeout</c>) is served by the store's own pipelined
+    /// client; TLS, several servers or Sentinel go through StackExchange.Redis. Run Redis with persistence
+    /// (<c>appendonly yes</c>): a restart that forgets done marks lets a later retry run again.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">For example <c>localhost:6379</c>.</param>
