@@ -37,7 +37,7 @@ public static class WeChatRedisServiceCollectionExtensions
         // One plain-TCP server (the common case) is served by the store's own pipelined client, which costs a push no
         // thread hop beyond its replies; TLS, several servers or Sentinel go through StackExchange.Redis.
         return RespEndpoint.TryFrom(options) is { } endpoint
-            ? AddRedisDedupe(services, sp => new RespDedupeRedis(new RespClient(endpoint, sp.GetRequiredService<TimeProvider>())), prefix)
+            ? AddRedisDedupe(services, sp => new RespDedupeRedis(new RespClient(endpoint, sp.GetRequiredService<TimeProvider>()), () => new MultiplexerDedupeRedis(options)), prefix)
             : AddRedisDedupe(services, _ => new MultiplexerDedupeRedis(options), prefix);
     }
 

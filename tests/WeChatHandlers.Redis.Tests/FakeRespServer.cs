@@ -34,6 +34,18 @@ internal sealed class FakeRespServer : IAsyncDisposable
     /// <summary>Every command received, in order, over all connections.</summary>
     public ConcurrentQueue<string[]> Commands { get; } = new();
 
+    /// <summary>What the server could not read as RESP commands (the tests expect none).</summary>
+    public ConcurrentQueue<string> Faults { get; } = new();
+
+    /// <summary>Writes raw RESP to every open connection: the answers to commands left unanswered.</summary>
+    public async Task SendToClientsAsync(string raw)
+    {
+        foreach (var client in _clients)
+        {
+            await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(raw));
+        }
+    }
+
     /// <summary>How many connections were accepted.</summary>
     public int Connections => Volatile.Read(ref _connections);
 
@@ -82,12 +94,21 @@ internal sealed class FakeRespServer : IAsyncDisposable
             using var reader = new StreamReader(stream, Encoding.UTF8);
             while (await reader.ReadLineAsync(_stopping.Token) is { } header)
             {
-                Assert.StartsWith("*", header);
+                if (!header.StartsWith('*'))
+                {
+                    Faults.Enqueue($"a command starts with '{header}', not an array header");
+                    return;
+                }
+
                 var command = new string[int.Parse(header.AsSpan(1))];
                 for (int i = 0; i < command.Length; i++)
                 {
-                    Assert.StartsWith("$", await reader.ReadLineAsync(_stopping.Token));
+                    string length = (await reader.ReadLineAsync(_stopping.Token))!;
                     command[i] = (await reader.ReadLineAsync(_stopping.Token))!;
+                    if (!length.StartsWith('$') || int.Parse(length.AsSpan(1)) != Encoding.UTF8.GetByteCount(command[i]))
+                    {
+                        Faults.Enqueue($"argument '{command[i]}' is announced as '{length}'");
+                    }
                 }
 
                 Commands.Enqueue(command);

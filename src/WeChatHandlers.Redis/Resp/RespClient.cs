@@ -31,8 +31,8 @@ internal sealed record RespEndpoint(EndPoint Address, string? User, string? Pass
             options.User,
             options.Password,
             options.DefaultDatabase ?? 0,
-            TimeSpan.FromMilliseconds(options.ConnectTimeout),
-            TimeSpan.FromMilliseconds(options.AsyncTimeout));
+            TimeSpan.FromMilliseconds(options.ConnectTimeout > 0 ? options.ConnectTimeout : 5000),
+            TimeSpan.FromMilliseconds(options.AsyncTimeout > 0 ? options.AsyncTimeout : 5000));
     }
 }
 
@@ -53,6 +53,7 @@ internal sealed class RespClient : IAsyncDisposable
     private volatile RespConnection? _connection;
     private volatile Exception? _lastError;
     private volatile bool _attempted;
+    private volatile bool _cluster;
 
     public RespClient(RespEndpoint endpoint, TimeProvider time)
     {
@@ -66,6 +67,12 @@ internal sealed class RespClient : IAsyncDisposable
 
     /// <summary>True once the first connection attempt has finished, successfully or not.</summary>
     public bool HasAttempted => _attempted;
+
+    /// <summary>
+    /// True once the server turned out to be a Redis Cluster node, which this client does not serve (it follows no
+    /// redirections): it then stops connecting, and <see cref="RespDedupeRedis"/> goes through StackExchange.Redis.
+    /// </summary>
+    public bool IsCluster => _cluster;
 
     /// <summary>Sends a command over the open connection, or fails at once when there is none.</summary>
     public ValueTask<RespReply> ExecuteAsync(params ReadOnlySpan<RespArg> args)
@@ -88,7 +95,14 @@ internal sealed class RespClient : IAsyncDisposable
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _maintaining.ConfigureAwait(false);
-        _connection?.Close(new ObjectDisposedException(nameof(RespClient)));
+        if (_connection is { } connection)
+        {
+            // Commands already sent (the last done marks of a stopping host) get their replies first, within the
+            // command timeout.
+            await connection.DrainAsync(_endpoint.CommandTimeout).ConfigureAwait(false);
+            connection.Close(new ObjectDisposedException(nameof(RespClient)));
+        }
+
         _stopping.Dispose();
     }
 
@@ -106,12 +120,15 @@ internal sealed class RespClient : IAsyncDisposable
         {
             try
             {
+                // The handshake's replies prove the server answers, so the pause starts over only then: a server that
+                // accepts and closes at once is retried at the growing pace.
                 var connection = await OpenAsync(_stopping.Token).ConfigureAwait(false);
                 _connection = connection;
                 _lastError = null;
                 _attempted = true;
                 pause = s_firstRetry;
                 await connection.Closed.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                _lastError = connection.Failure;
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
@@ -121,6 +138,10 @@ internal sealed class RespClient : IAsyncDisposable
             {
                 _lastError = ex;
                 _attempted = true;
+                if (_cluster)
+                {
+                    return;
+                }
             }
 
             try
@@ -136,9 +157,22 @@ internal sealed class RespClient : IAsyncDisposable
         }
     }
 
+    private static async Task<string?> InfoAsync(RespConnection connection, string section)
+    {
+        var reply = await connection.ExecuteAsync(["INFO", section]).ConfigureAwait(false);
+        return reply.Kind == RespKind.Bulk ? reply.Text : null;
+    }
+
     private async Task<RespConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+
+        // An idle connection that a NAT or load balancer dropped silently is found by TCP keep-alive within about a
+        // minute, not by the first push after it.
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 30);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 5);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, 4);
         RespConnection? connection = null;
         try
         {
@@ -162,6 +196,21 @@ internal sealed class RespClient : IAsyncDisposable
                     ? connection.ExecuteAsync(["AUTH", user, password])
                     : connection.ExecuteAsync(["AUTH", password]);
                 (await auth.ConfigureAwait(false)).ThrowIfError();
+            }
+
+            // The store writes: the server must be a primary, and not a cluster node (whose redirections this client
+            // does not follow). A server without these INFO sections answers an error or nothing useful, and is taken
+            // as a plain primary.
+            if (await InfoAsync(connection, "cluster").ConfigureAwait(false) is { } cluster && cluster.Contains("cluster_enabled:1", StringComparison.Ordinal))
+            {
+                _cluster = true;
+                throw new RedisConnectionException(ConnectionFailureType.ProtocolFailure, $"Redis at {_endpoint.Address} is a cluster node; the dedupe store goes through StackExchange.Redis instead.");
+            }
+
+            if (await InfoAsync(connection, "replication").ConfigureAwait(false) is { } replication
+                && (replication.Contains("role:slave", StringComparison.Ordinal) || replication.Contains("role:replica", StringComparison.Ordinal)))
+            {
+                throw new RedisConnectionException(ConnectionFailureType.ProtocolFailure, $"Redis at {_endpoint.Address} is a replica, which refuses the store's writes; connecting again until it is a primary.");
             }
 
             if (_endpoint.Database != 0)

@@ -27,6 +27,7 @@ internal sealed class RespConnection : IThreadPoolWorkItem
     private int _outputLength;
     private bool _sending;
     private Exception? _failure;
+    private TaskCompletionSource? _drained;
 
     public RespConnection(Socket socket, TimeProvider time, TimeSpan timeout)
     {
@@ -44,6 +45,33 @@ internal sealed class RespConnection : IThreadPoolWorkItem
 
     /// <summary>False once the connection has failed or was closed.</summary>
     public bool IsOpen => Volatile.Read(ref _failure) is null;
+
+    /// <summary>Why the connection closed; null while it is open.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>Waits until every command sent has its reply (or the connection has failed), at most <paramref name="bound"/>.</summary>
+    public async Task DrainAsync(TimeSpan bound)
+    {
+        Task drained;
+        lock (_gate)
+        {
+            if (_pending.Count == 0 || _failure is not null)
+            {
+                return;
+            }
+
+            drained = (_drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+
+        try
+        {
+            await drained.WaitAsync(bound, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The replies did not come within the bound: the caller closes the connection, which fails what is left.
+        }
+    }
 
     /// <summary>Sends a command; the reply (an error reply included) or the connection's failure completes it.</summary>
     public ValueTask<RespReply> ExecuteAsync(ReadOnlySpan<RespArg> args)
@@ -210,9 +238,15 @@ internal sealed class RespConnection : IThreadPoolWorkItem
     private void Deliver(RespReply reply)
     {
         RespWaiter? waiter;
+        TaskCompletionSource? drained = null;
         lock (_gate)
         {
             _pending.TryDequeue(out waiter);
+            if (_pending.Count == 0 && _drained is not null)
+            {
+                drained = _drained;
+                _drained = null;
+            }
         }
 
         if (waiter is null)
@@ -221,7 +255,19 @@ internal sealed class RespConnection : IThreadPoolWorkItem
         }
 
         waiter.SetResult(reply);
+        drained?.TrySetResult();
+        if (reply.Kind == RespKind.Error && IsMisdirected(reply.Text))
+        {
+            // This server no longer takes the store's writes (a cluster slot moved, a primary was demoted): the command
+            // has its error, and the connection is opened again, its handshake checking the server it reaches then.
+            Fail(new RedisConnectionException(ConnectionFailureType.ProtocolFailure, $"Redis answered '{reply.Text}'; the connection is opened again."));
+        }
     }
+
+    private static bool IsMisdirected(string? error) =>
+        error is not null && (error.StartsWith("MOVED ", StringComparison.Ordinal) || error.StartsWith("ASK ", StringComparison.Ordinal)
+            || error.StartsWith("READONLY", StringComparison.Ordinal) || error.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+            || error.StartsWith("CLUSTERDOWN", StringComparison.Ordinal));
 
     private void Watch()
     {
@@ -254,6 +300,14 @@ internal sealed class RespConnection : IThreadPoolWorkItem
 
         _watchdog.Dispose();
         _socket.Dispose();
+        TaskCompletionSource? drained;
+        lock (_gate)
+        {
+            drained = _drained;
+            _drained = null;
+        }
+
+        drained?.TrySetResult();
         foreach (var waiter in waiting)
         {
             waiter.SetException(Lost(reason));

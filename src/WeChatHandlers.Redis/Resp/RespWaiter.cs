@@ -28,6 +28,12 @@ internal sealed class RespWaiter : IValueTaskSource<RespReply>
 
     public RespReply GetResult(short token)
     {
+        // A stale token or an early call throws here and leaves the waiter alone: it may still be queued for a reply.
+        if (token != _core.Version || _core.GetStatus(token) == ValueTaskSourceStatus.Pending)
+        {
+            return _core.GetResult(token);
+        }
+
         try
         {
             return _core.GetResult(token);
