@@ -5,9 +5,9 @@ namespace WeChatHandlers.Redis.Resp;
 
 /// <summary>
 /// One socket to Redis, shared by every caller and pipelined: a command is appended to an output buffer under a lock
-/// and its waiter queued in the same order; the caller that finds no send in progress sends, and goes on sending what
-/// others appended meanwhile, so concurrent commands leave in one write. One read loop matches replies to waiters in
-/// order. The first fault (a send or read error, a protocol error, a reply later than the command timeout) closes the
+/// and its waiter queued in the same order; the caller that finds no send in progress queues one on the thread pool,
+/// behind the work already queued there, and that send takes everything appended until it runs, so the commands of one
+/// batch of requests leave in one write. One read loop matches replies to waiters in order. The first fault (a send or read error, a protocol error, a reply later than the command timeout) closes the
 /// connection and fails every waiting command; the connection is never reused after that.
 /// </summary>
 internal sealed class RespConnection : IThreadPoolWorkItem
