@@ -252,7 +252,7 @@ public sealed class RespClientTests(RedisServerFixture redis) : IClassFixture<Re
     [Fact]
     public void Arguments_are_written_as_bulk_strings_with_their_byte_lengths()
     {
-        RespArg[] args = [RespArg.Concat("wechat:dedupe:", "m:消息"), RespArg.Tagged('L', 42), -7L, "PX"];
+        RespArg[] args = [RespArg.Concat("wechat:dedupe:", "m:消息"), RespArg.Tagged('L', 42), -7L, "PX", RespArg.Set, RespArg.Done];
         var buffer = new byte[256];
         var written = new StringBuilder();
         foreach (var arg in args)
@@ -261,7 +261,7 @@ public sealed class RespClientTests(RedisServerFixture redis) : IClassFixture<Re
             written.Append(Encoding.UTF8.GetString(buffer, 0, arg.Write(buffer)));
         }
 
-        Assert.Equal("$22\r\nwechat:dedupe:m:消息\r\n$3\r\nL42\r\n$2\r\n-7\r\n$2\r\nPX\r\n", written.ToString());
+        Assert.Equal("$22\r\nwechat:dedupe:m:消息\r\n$3\r\nL42\r\n$2\r\n-7\r\n$2\r\nPX\r\n$3\r\nSET\r\n$1\r\nD\r\n", written.ToString());
     }
 
     private static DedupeRedis NoFallback() => throw new InvalidOperationException("The server is not a cluster node.");

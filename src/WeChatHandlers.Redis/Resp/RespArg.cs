@@ -11,6 +11,7 @@ internal readonly struct RespArg
 {
     private readonly string? _text;
     private readonly string? _suffix;
+    private readonly byte[]? _encoded;
     private readonly long _number;
     private readonly char _tag;
 
@@ -22,6 +23,11 @@ internal readonly struct RespArg
         _tag = tag;
     }
 
+    private RespArg(byte[] encoded) => _encoded = encoded;
+
+    /// <summary>The words every push sends, encoded once.</summary>
+    public static readonly RespArg Set = Encoded("SET"), Get = Encoded("GET"), PX = Encoded("PX"), NX = Encoded("NX"), Done = Encoded("D");
+
     public static implicit operator RespArg(string text) => new(text ?? throw new ArgumentNullException(nameof(text)), null, 0, '\0');
 
     public static implicit operator RespArg(long number) => new(null, null, number, '\0');
@@ -32,14 +38,31 @@ internal readonly struct RespArg
     /// <summary>A number after an ASCII tag character.</summary>
     public static RespArg Tagged(char tag, long number) => new(null, null, number, tag);
 
+    /// <summary>An ASCII word written as a bulk string, encoded once (for constants).</summary>
+    public static RespArg Encoded(string word)
+    {
+        var plain = new RespArg(word, null, 0, '\0');
+        var encoded = new byte[plain.MaxLength];
+        Array.Resize(ref encoded, plain.Write(encoded));
+        return new RespArg(encoded);
+    }
+
     /// <summary>The most bytes <see cref="Write"/> writes for this argument, its header and line ends included.</summary>
-    public int MaxLength => _text is null
-        ? 1 + 20 + 16
-        : Encoding.UTF8.GetMaxByteCount(_text.Length + (_suffix?.Length ?? 0)) + 16;
+    public int MaxLength => _encoded is not null
+        ? _encoded.Length
+        : _text is null
+            ? 1 + 20 + 16
+            : Encoding.UTF8.GetMaxByteCount(_text.Length + (_suffix?.Length ?? 0)) + 16;
 
     /// <summary>Writes <c>$len\r\ncontent\r\n</c> and returns the bytes written; <paramref name="destination"/> holds <see cref="MaxLength"/>.</summary>
     public int Write(Span<byte> destination)
     {
+        if (_encoded is not null)
+        {
+            _encoded.CopyTo(destination);
+            return _encoded.Length;
+        }
+
         Span<byte> number = stackalloc byte[24];
         scoped ReadOnlySpan<byte> content;
         int contentLength;

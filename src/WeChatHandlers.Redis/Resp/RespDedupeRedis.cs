@@ -18,14 +18,37 @@ internal sealed class RespDedupeRedis(RespClient client, Func<DedupeRedis> fallb
     /// <summary>The StackExchange.Redis path, once the client has found a cluster node.</summary>
     public DedupeRedis? Fallback => client.IsCluster ? LazyInitializer.EnsureInitialized(ref _fallback, fallback) : null;
 
-    public override async ValueTask<bool> ClaimAsync(string prefix, string key, long owner, TimeSpan lease)
-    {
-        if (Fallback is { } other)
-        {
-            return await other.ClaimAsync(prefix, key, owner, lease).ConfigureAwait(false);
-        }
+    // Each operation goes to the fallback once the server turned out to be a cluster node, else over the own client.
+    public override ValueTask<bool> ClaimAsync(string prefix, string key, long owner, TimeSpan lease) =>
+        Fallback?.ClaimAsync(prefix, key, owner, lease) ?? OwnClaimAsync(prefix, key, owner, lease);
 
-        var reply = (await client.ExecuteAsync("SET", RespArg.Concat(prefix, key), RespArg.Tagged('L', owner), "PX", Milliseconds(lease), "NX").ConfigureAwait(false)).ThrowIfError();
+    public override ValueTask<DedupeKeyState> ReadAsync(string prefix, string key) =>
+        Fallback?.ReadAsync(prefix, key) ?? OwnReadAsync(prefix, key);
+
+    public override ValueTask MarkDoneAsync(string prefix, string key, TimeSpan window) =>
+        Fallback?.MarkDoneAsync(prefix, key, window) ?? OwnMarkDoneAsync(prefix, key, window);
+
+    public override ValueTask<bool> RenewAsync(string prefix, string key, long owner, TimeSpan lease) =>
+        Fallback?.RenewAsync(prefix, key, owner, lease) ?? OwnRenewAsync(prefix, key, owner, lease);
+
+    public override ValueTask ReleaseAsync(string prefix, string key, long owner) =>
+        Fallback?.ReleaseAsync(prefix, key, owner) ?? OwnReleaseAsync(prefix, key, owner);
+
+    public override Task<HealthCheckResult> CheckHealthAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken) =>
+        Fallback?.CheckHealthAsync(timeout, time, cancellationToken) ?? OwnCheckHealthAsync(timeout, time, cancellationToken);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await client.DisposeAsync().ConfigureAwait(false);
+        if (Volatile.Read(ref _fallback) is { } other)
+        {
+            await other.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<bool> OwnClaimAsync(string prefix, string key, long owner, TimeSpan lease)
+    {
+        var reply = (await client.ExecuteAsync(RespArg.Set, RespArg.Concat(prefix, key), RespArg.Tagged('L', owner), RespArg.PX, Milliseconds(lease), RespArg.NX).ConfigureAwait(false)).ThrowIfError();
         return reply.Kind switch
         {
             RespKind.Status => true,
@@ -34,51 +57,29 @@ internal sealed class RespDedupeRedis(RespClient client, Func<DedupeRedis> fallb
         };
     }
 
-    public override async ValueTask<DedupeKeyState> ReadAsync(string prefix, string key)
+    private async ValueTask<DedupeKeyState> OwnReadAsync(string prefix, string key)
     {
-        if (Fallback is { } other)
-        {
-            return await other.ReadAsync(prefix, key).ConfigureAwait(false);
-        }
-
-        var reply = (await client.ExecuteAsync("GET", RespArg.Concat(prefix, key)).ConfigureAwait(false)).ThrowIfError();
+        var reply = (await client.ExecuteAsync(RespArg.Get, RespArg.Concat(prefix, key)).ConfigureAwait(false)).ThrowIfError();
         return reply.Kind is RespKind.Bulk or RespKind.Null ? StateOf(reply.Text) : throw Unexpected("GET", reply);
     }
 
-    public override async ValueTask MarkDoneAsync(string prefix, string key, TimeSpan window)
+    private async ValueTask OwnMarkDoneAsync(string prefix, string key, TimeSpan window)
     {
-        if (Fallback is { } other)
-        {
-            await other.MarkDoneAsync(prefix, key, window).ConfigureAwait(false);
-            return;
-        }
-
-        var reply = (await client.ExecuteAsync("SET", RespArg.Concat(prefix, key), DoneValue, "PX", Milliseconds(window)).ConfigureAwait(false)).ThrowIfError();
+        var reply = (await client.ExecuteAsync(RespArg.Set, RespArg.Concat(prefix, key), RespArg.Done, RespArg.PX, Milliseconds(window)).ConfigureAwait(false)).ThrowIfError();
         if (reply.Kind != RespKind.Status)
         {
             throw Unexpected("SET", reply);
         }
     }
 
-    public override async ValueTask<bool> RenewAsync(string prefix, string key, long owner, TimeSpan lease)
+    private async ValueTask<bool> OwnRenewAsync(string prefix, string key, long owner, TimeSpan lease)
     {
-        if (Fallback is { } other)
-        {
-            return await other.RenewAsync(prefix, key, owner, lease).ConfigureAwait(false);
-        }
-
         var reply = (await client.ExecuteAsync("EVAL", RenewScript, 1, RespArg.Concat(prefix, key), RespArg.Tagged('L', owner), Milliseconds(lease)).ConfigureAwait(false)).ThrowIfError();
         return reply.Kind == RespKind.Integer ? reply.Integer == 1 : throw Unexpected("EVAL", reply);
     }
 
-    public override async ValueTask ReleaseAsync(string prefix, string key, long owner)
+    private async ValueTask OwnReleaseAsync(string prefix, string key, long owner)
     {
-        if (Fallback is { } other)
-        {
-            await other.ReleaseAsync(prefix, key, owner).ConfigureAwait(false);
-            return;
-        }
-
         var reply = (await client.ExecuteAsync("EVAL", ReleaseScript, 1, RespArg.Concat(prefix, key), RespArg.Tagged('L', owner)).ConfigureAwait(false)).ThrowIfError();
         if (reply.Kind != RespKind.Integer)
         {
@@ -86,13 +87,8 @@ internal sealed class RespDedupeRedis(RespClient client, Func<DedupeRedis> fallb
         }
     }
 
-    public override async Task<HealthCheckResult> CheckHealthAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    private async Task<HealthCheckResult> OwnCheckHealthAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (Fallback is { } other)
-        {
-            return await other.CheckHealthAsync(timeout, time, cancellationToken).ConfigureAwait(false);
-        }
-
         if (!client.IsConnected)
         {
             return HealthCheckResult.Unhealthy(client.HasAttempted ? Unreachable : Connecting);
@@ -108,15 +104,6 @@ internal sealed class RespDedupeRedis(RespClient client, Func<DedupeRedis> fallb
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             return HealthCheckResult.Unhealthy("The Redis dedupe store does not answer PING.", ex);
-        }
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await client.DisposeAsync().ConfigureAwait(false);
-        if (Volatile.Read(ref _fallback) is { } other)
-        {
-            await other.DisposeAsync().ConfigureAwait(false);
         }
     }
 
