@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace WeChatHandlers.Payloads;
@@ -89,9 +90,9 @@ internal static class JsonPayloadReader
 
     /// <summary>
     /// Where the run of plain string bytes from <paramref name="pos"/> ends: the first quote, backslash or control
-    /// character, or the end of <paramref name="json"/>. Eight bytes at a time: a byte is flagged when it equals a
-    /// quote or a backslash or is below 0x20, and the lowest flag is always a true one (a borrow can only wrongly flag
-    /// a byte above a true one).
+    /// character, or the end of <paramref name="json"/>. Sixteen bytes at a time with a vector compare, then eight in a
+    /// register: a byte is flagged when it equals a quote or a backslash or is below 0x20, and the lowest flag is always a
+    /// true one (a borrow can only wrongly flag a byte above a true one), then one at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int NextSpecial(ReadOnlySpan<byte> json, int pos)
@@ -99,6 +100,24 @@ internal static class JsonPayloadReader
         const ulong Ones = 0x0101010101010101;
         const ulong High = 0x8080808080808080;
         ref byte start = ref MemoryMarshal.GetReference(json);
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var quotes = Vector128.Create((byte)'"');
+            var backslashes = Vector128.Create((byte)'\\');
+            var space = Vector128.Create((byte)0x20);
+            while (pos <= json.Length - Vector128<byte>.Count)
+            {
+                var v = Vector128.LoadUnsafe(ref start, (nuint)pos);
+                var special = Vector128.Equals(v, quotes) | Vector128.Equals(v, backslashes) | Vector128.LessThan(v, space);
+                if (special != Vector128<byte>.Zero)
+                {
+                    return pos + BitOperations.TrailingZeroCount(special.ExtractMostSignificantBits());
+                }
+
+                pos += Vector128<byte>.Count;
+            }
+        }
+
         while (pos <= json.Length - sizeof(ulong))
         {
             ulong x = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, pos));

@@ -443,11 +443,16 @@ public readonly ref struct WeChatNode
                 return false;
             }
 
+            return _node._kind == NodeKind.XmlContainer ? MoveNextElement(_node._data) : MoveNextProperty();
+        }
+
+        // The walks stay calls: inlined into a generated binder, they took the JIT's whole inlining budget, and their
+        // own helpers (whitespace, strings, the node constructor) stayed calls in every binder. Called, each walk has
+        // its helpers inlined into one tight loop.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private bool MoveNextProperty()
+        {
             var data = _node._data;
-            if (_node._kind == NodeKind.XmlContainer)
-            {
-                return MoveNextElement(data);
-            }
 
             // Validated JSON: only the ends of tokens are searched for. The first call stands on the brace, later ones
             // just after a value.
@@ -508,6 +513,7 @@ public readonly ref struct WeChatNode
         // Validated XML: a child element with children of its own is yielded before its end is known (see
         // XmlPayloadReader.TryReadChild), as JSON containers are. A container's walk stops at its own end tag, so an
         // element whose end is not known yet is walked without a bound.
+        [MethodImpl(MethodImplOptions.NoInlining)]
         private bool MoveNextElement(ReadOnlySpan<byte> data)
         {
             if (_pendingStart >= 0)
@@ -591,6 +597,13 @@ public readonly ref struct WeChatNode
                 return true;
             }
 
+            return MoveNextArrayElement();
+        }
+
+        // A call, as FieldEnumerator's walks are.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private bool MoveNextArrayElement()
+        {
             var data = _node._data;
             int pos = _position;
             if (_pendingStart >= 0)

@@ -22,6 +22,47 @@ public class JsonDifferentialTests
         "{}",
     ];
 
+    [Fact]
+    public void The_string_search_finds_the_first_special_byte_at_every_offset_and_length()
+    {
+        // The search reads 16 bytes, then 8, then one at a time: every special byte at every place in buffers long
+        // enough to take each path, next to bytes that are not special (a space, DEL, UTF-8 lead and trail bytes).
+        byte[] specials = [(byte)'"', (byte)'\\', 0x00, 0x09, 0x1F];
+        byte[] plain = [(byte)' ', (byte)'a', 0x7F, 0x80, 0xE4, 0xBF, 0xFF];
+        for (int length = 0; length <= 40; length++)
+        {
+            for (int start = 0; start <= length; start++)
+            {
+                var buffer = new byte[length];
+                for (int i = 0; i < length; i++)
+                {
+                    buffer[i] = plain[(i + start) % plain.Length];
+                }
+
+                Assert.Equal(length, JsonPayloadReader.NextSpecial(buffer, start));
+                for (int at = start; at < length; at++)
+                {
+                    foreach (byte special in specials)
+                    {
+                        byte kept = buffer[at];
+                        buffer[at] = special;
+                        Assert.Equal(at, JsonPayloadReader.NextSpecial(buffer, start));
+                        if (at + 1 < length)
+                        {
+                            // A second special byte after the first does not move the answer.
+                            byte next = buffer[at + 1];
+                            buffer[at + 1] = (byte)'"';
+                            Assert.Equal(at, JsonPayloadReader.NextSpecial(buffer, start));
+                            buffer[at + 1] = next;
+                        }
+
+                        buffer[at] = kept;
+                    }
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData("{\"a\":-}")]
     [InlineData("{\"a\":-0}")]
