@@ -152,7 +152,12 @@ public static class Program
     /// <summary>The nested-binding benchmark of one format (<c>xml</c> or <c>json</c>) and event, set up for a probe.</summary>
     private static NestedBind NestedProbe(string format, string nestedEvent)
     {
-        NestedBind probe = format == "xml" ? new XmlNestedBind() : new JsonNestedBind();
+        NestedBind probe = format.ToLowerInvariant() switch
+        {
+            "xml" => new XmlNestedBind(),
+            "json" => new JsonNestedBind(),
+            _ => throw new ArgumentException($"'{format}' is not a format: write xml or json.", nameof(format)),
+        };
         probe.Event = Enum.Parse<NestedEvent>(nestedEvent, ignoreCase: true);
         probe.Setup();
         return probe;

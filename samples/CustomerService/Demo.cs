@@ -80,10 +80,11 @@ public static class Demo
             expectStatus: 200, expectSends: 1);
         await script.PushAsync("user accepts one more template (JSON, safe mode: List is an object for one item)", WeChatFormat.Json, encrypted: true,
             Event("subscribe_msg_popup_event", Now + 6, ""","List":{"TemplateId":"tpl-refund","SubscribeStatusString":"accept","PopupScene":"0"}"""), expectStatus: 200, expectSends: 1);
-        await script.PushRawAsync("media check verdict for the picture: pass (XML, repeated <detail>)", WeChatFormat.Xml, encrypted: true,
+        await script.PushRawAsync("media check verdict for another upload: pass (XML, repeated <detail>)", WeChatFormat.Xml, encrypted: true,
             XmlEvent("wxa_media_check", Now + 5,
                 $"<appid><![CDATA[{AppId}]]></appid><trace_id><![CDATA[unrelated-trace]]></trace_id><version>2</version>"
                 + "<detail><strategy><![CDATA[content_model]]></strategy><errcode>0</errcode><suggest><![CDATA[pass]]></suggest><label>100</label><prob>90</prob></detail>"
+                + "<detail><strategy><![CDATA[keyword]]></strategy><errcode>0</errcode><suggest><![CDATA[pass]]></suggest><label>100</label><prob>88</prob></detail>"
                 + "<errcode>0</errcode><errmsg><![CDATA[ok]]></errmsg><result><suggest><![CDATA[pass]]></suggest><label>100</label></result>"),
             expectStatus: 200, expectSends: 0);
         await script.PushAsync("media check verdict for the picture: risky (JSON, plaintext: detail array, label as a string)", WeChatFormat.Json, encrypted: false,

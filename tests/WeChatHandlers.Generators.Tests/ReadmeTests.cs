@@ -16,7 +16,9 @@ public sealed partial class ReadmeTests
         var blocks = CSharpBlock().Matches(section).Select(m => m.Groups[1].Value).ToList();
         Assert.True(blocks.Count >= 2, "the section should show a handler and a declared type");
 
-        string source = TestCompilation.Usings + "using System.Collections.Generic;\nusing System.Linq;\n\n" + string.Join("\n", blocks);
+        // The implicit usings of a plain SDK project; the first snippet brings its own `using WeChatHandlers;`.
+        string source = "using System;\nusing System.Collections.Generic;\nusing System.Linq;\nusing System.Threading;\nusing System.Threading.Tasks;\n\n"
+            + string.Join("\n", blocks);
         var (output, files) = TestCompilation.GenerateClean(source, Audit);
         Assert.Contains("LivePushResult.WeChatPayload.g.cs", files.Keys);
         Assert.Empty(await TestCompilation.AnalyzeAsync(source, Audit));

@@ -10,7 +10,9 @@ namespace WeChatHandlers.Testing.Tests;
 /// the WeChatHandlers generator run over it, against the shipped assemblies, with no warning. Blocks marked
 /// <c>&lt;!-- snippet: compile group=NAME --&gt;</c> compile together as the files of one project (an app's
 /// Program.cs and handlers, and its test). The project is what the README tells a user to create: the Web SDK's
-/// implicit usings, nullable enabled, and the <c>Xunit</c> using a test project has.
+/// implicit usings, nullable enabled, and the <c>Xunit</c> using a test project has. A block marked
+/// <c>usings=test</c> stands in a test project alone (<c>dotnet new xunit</c>): the plain SDK's implicit usings and
+/// <c>Xunit</c>, none of the Web SDK's.
 /// </summary>
 public sealed partial class ReadmeSnippetTests
 {
@@ -22,13 +24,19 @@ public sealed partial class ReadmeSnippetTests
         "Microsoft.Extensions.DependencyInjection", "Microsoft.Extensions.Hosting", "Microsoft.Extensions.Logging", "Xunit",
     ];
 
+    private static readonly string[] TestProjectUsings =
+    [
+        "System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Net.Http", "System.Threading",
+        "System.Threading.Tasks", "Xunit",
+    ];
+
     // Assemblies of this repository that are not shipped: a snippet must not compile only because of them.
     private static readonly HashSet<string> NotShipped = new(StringComparer.OrdinalIgnoreCase)
     {
         "ReadmeApp", "WeChatHandlers.Push", "WeChatHandlers.Testing.Tests",
     };
 
-    [GeneratedRegex(@"<!--\s*snippet:\s*compile(?:\s+group=(?<group>[\w-]+))?\s*-->\s*\r?\n```csharp\r?\n(?<code>.*?)\r?\n```", RegexOptions.Singleline)]
+    [GeneratedRegex(@"<!--\s*snippet:\s*compile(?:\s+group=(?<group>[\w-]+))?(?:\s+usings=(?<usings>test))?\s*-->\s*\r?\n```csharp\r?\n(?<code>.*?)\r?\n```", RegexOptions.Singleline)]
     private static partial Regex Snippet();
 
     public static TheoryData<string> Groups()
@@ -65,7 +73,8 @@ public sealed partial class ReadmeSnippetTests
         var sources = ReadSnippets().Where(s => s.Group == group).ToList();
         var parse = new CSharpParseOptions(LanguageVersion.CSharp12);
         var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s.Code, parse, path: $"README.md:{s.Line}")).ToList();
-        trees.Add(CSharpSyntaxTree.ParseText(string.Concat(ImplicitUsings.Select(u => $"global using global::{u};\n")), parse, path: "GlobalUsings.g.cs"));
+        var usings = sources.All(s => s.TestUsings) ? TestProjectUsings : ImplicitUsings;
+        trees.Add(CSharpSyntaxTree.ParseText(string.Concat(usings.Select(u => $"global using global::{u};\n")), parse, path: "GlobalUsings.g.cs"));
         bool hasTopLevel = trees.Any(t => t.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.GlobalStatementSyntax>().Any());
         var compilation = CSharpCompilation.Create(
             "Snippet_" + group.Replace('-', '_'),
@@ -102,16 +111,16 @@ public sealed partial class ReadmeSnippetTests
     private static string Metadata(string key) =>
         typeof(ReadmeSnippetTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
-    private static List<(string Group, string Code, int Line)> ReadSnippets()
+    private static List<(string Group, string Code, int Line, bool TestUsings)> ReadSnippets()
     {
         string readme = File.ReadAllText(Metadata("Readme"));
-        var snippets = new List<(string, string, int)>();
+        var snippets = new List<(string, string, int, bool)>();
         int ungrouped = 0;
         foreach (Match match in Snippet().Matches(readme))
         {
             int line = readme.AsSpan(0, match.Index).Count('\n') + 1;
             string group = match.Groups["group"].Success ? match.Groups["group"].Value : $"line-{line}-{++ungrouped}";
-            snippets.Add((group, match.Groups["code"].Value, line));
+            snippets.Add((group, match.Groups["code"].Value, line, match.Groups["usings"].Success));
         }
 
         return snippets;
