@@ -59,6 +59,11 @@ switch (mode)
         if (ours)
         {
             app.MapWeChatCallback("/wechat");
+            if (FirstChance.Recording)
+            {
+                app.MapGet("/exceptions", FirstChance.Report);
+            }
+
             app.MapGet("/stats", () =>
                 $"handled={LoadHandlers.Handled} skipped={ForgetfulDedupeStore.Skipped} " +
                 $"allocated_mb={GC.GetTotalAllocatedBytes() >> 20} gcs={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} " +
@@ -82,14 +87,29 @@ switch (mode)
         return 2;
 }
 
-/// <summary>Counts exceptions thrown anywhere in the server (caught or not): a hot path should throw none.</summary>
+/// <summary>
+/// Counts exceptions thrown anywhere in the server (caught or not): a hot path should throw none. With
+/// <c>WECHAT_EXCEPTION_TYPES=1</c>, <c>GET /exceptions</c> lists them by type and message, to tell where they come from.
+/// </summary>
 internal static class FirstChance
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> s_kinds = new();
     private static long s_count;
 
     public static long Count => Interlocked.Read(ref s_count);
 
-    public static void Start() => AppDomain.CurrentDomain.FirstChanceException += static (_, _) => Interlocked.Increment(ref s_count);
+    public static bool Recording { get; } = Environment.GetEnvironmentVariable("WECHAT_EXCEPTION_TYPES") == "1";
+
+    public static void Start() => AppDomain.CurrentDomain.FirstChanceException += static (_, e) =>
+    {
+        Interlocked.Increment(ref s_count);
+        if (Recording)
+        {
+            s_kinds.AddOrUpdate($"{e.Exception.GetType().FullName}: {e.Exception.Message}", 1, static (_, n) => n + 1);
+        }
+    };
+
+    public static string Report() => string.Join("\n", s_kinds.OrderByDescending(k => k.Value).Select(k => $"{k.Value} {k.Key}"));
 }
 
 internal static class Bare
