@@ -42,6 +42,12 @@ public static class Program
         // and GC counts over a long run.
         if (args.Length is 3 or 4 && args[0] == "--probe-endpoint")
         {
+            if (args.Length == 4 && args[3] != "bare")
+            {
+                Console.Error.WriteLine($"'{args[3]}': the fourth argument of --probe-endpoint can only be 'bare'.");
+                return 2;
+            }
+
             var probe = new EndpointPerRequest { Case = args[1] };
             probe.Setup();
             int count = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
@@ -106,6 +112,12 @@ public static class Program
         // profilers; with "baseline", the format's first baseline (STJ source generation, XDocument by hand) instead.
         if (args.Length is 4 or 5 && args[0] == "--probe-nested")
         {
+            if (args.Length == 5 && args[4] != "baseline")
+            {
+                Console.Error.WriteLine($"'{args[4]}': the fifth argument of --probe-nested can only be 'baseline'.");
+                return 2;
+            }
+
             var probe = NestedProbe(args[1], args[2]);
             int count = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
             long sum = 0;
