@@ -34,15 +34,10 @@ if [[ "${1:-}" == "--smoke" ]]; then duration=1; warmup=1; server_warmup=1; coun
 connections=${CONNECTIONS:-32}
 server_cpu=${SERVER_CPU:-0}; client_cpu=${CLIENT_CPU:-1}
 
-export WeChat__Token=loadtesttoken
-export WeChat__AppId=wx0123456789abcdef
-export WeChat__EncodingAESKey=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFA
 redis_port=${REDIS_PORT:-6390}
-export WeChat__Redis="127.0.0.1:$redis_port"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk"; exit 1; }
+source benchmarks/http/lib.sh
 work=$(mktemp -d)
+requests="$work/requests"
 pids=""; redis_pid=""
 cleanup() {
   for p in $pids; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
@@ -54,9 +49,7 @@ trap cleanup EXIT
 echo "building" >&2
 dotnet build benchmarks/WeChatHandlers.LoadTargets -c Release -o "$work/bin" -v q -nologo >/dev/null
 (cd benchmarks/node-peer && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-dotnet "$work/bin/WeChatHandlers.LoadTargets.dll" requests "$work/requests" "$count"
-
-wait_for() { for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; echo "server on $1 did not start" >&2; return 1; }
+dotnet "$work/bin/WeChatHandlers.LoadTargets.dll" requests "$requests" "$count"
 
 start() { # target port
   case "$1" in
@@ -66,12 +59,6 @@ start() { # target port
   esac
   pids="$pids $!"
   wait_for "$2"
-}
-
-load() { # port case seconds -> RESULT line
-  local type=text/xml unique=""; [[ "$2" == json-* ]] && type=application/json; [[ "$2" == *-plain ]] && unique=unique
-  taskset -c "$client_cpu" wrk -t1 -c"$connections" -d"$3"s --latency -s benchmarks/http/post.lua \
-    "http://127.0.0.1:$1" -- "$work/requests/$2.txt" "$type" $unique | grep '^RESULT'
 }
 
 cases_of() { # target -> the cases it serves
@@ -94,7 +81,7 @@ fi
 targets="$targets node"
 
 check() { # port case: one request must be answered "success" with 200
-  local line body path type=text/xml; line=$(head -n1 "$work/requests/$2.txt"); path=${line%%$'\t'*}; body=${line#*$'\t'}
+  local line body path type=text/xml; line=$(head -n1 "$requests/$2.txt"); path=${line%%$'\t'*}; body=${line#*$'\t'}
   [[ "$2" == json-* ]] && type=application/json
   local answer; answer=$(curl -s -w ' %{http_code}' -H "Content-Type: $type" --data-binary "$body" "http://127.0.0.1:$1$path")
   [[ "$answer" == "success 200" ]] || { echo "target on $1 answered '$answer' to $2" >&2; return 1; }

@@ -1,0 +1,24 @@
+# Shared by run.sh and side-by-side.sh (sourced, from the repository root): the load targets' settings, waiting for a
+# server, and one wrk load. Callers set connections, client_cpu and requests (the folder of the request files).
+
+export WeChat__Token=loadtesttoken
+export WeChat__AppId=wx0123456789abcdef
+export WeChat__EncodingAESKey=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFA
+export WeChat__Redis="127.0.0.1:${REDIS_PORT:-6390}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+
+wait_for() { # port: until the server answers, at most 10 s
+  for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done
+  echo "server on $1 did not start" >&2
+  return 1
+}
+
+load() { # port case seconds -> wrk's RESULT line; plaintext cases give every request its own MsgId
+  local type=text/xml unique=""
+  [[ "$2" == json-* ]] && type=application/json
+  [[ "$2" == *-plain ]] && unique=unique
+  taskset -c "$client_cpu" wrk -t1 -c"$connections" -d"$3"s --latency -s benchmarks/http/post.lua \
+    "http://127.0.0.1:$1" -- "$requests/$2.txt" "$type" $unique | grep '^RESULT'
+}
