@@ -67,7 +67,8 @@ switch (mode)
             app.MapGet("/stats", () =>
                 $"handled={LoadHandlers.Handled} skipped={ForgetfulDedupeStore.Skipped} " +
                 $"allocated_mb={GC.GetTotalAllocatedBytes() >> 20} gcs={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} " +
-                $"gc_pause_ms={GC.GetTotalPauseDuration().TotalMilliseconds:F0} exceptions={FirstChance.Count}");
+                $"gc_pause_ms={GC.GetTotalPauseDuration().TotalMilliseconds:F0} exceptions={FirstChance.Count} " +
+                $"work_items={ThreadPool.CompletedWorkItemCount} pool_threads={ThreadPool.ThreadCount}");
         }
         else
         {
