@@ -6,7 +6,8 @@ namespace WeChatHandlers.Redis.Tests;
 /// The test assembly run as a program is the instance the fault tests kill: <c>dotnet WeChatHandlers.Redis.Tests.dll
 /// host &lt;redis&gt;</c> starts the real endpoint with the Redis dedupe store and the test handlers on a loopback port,
 /// prints <c>LISTENING &lt;address&gt;</c>, then <c>STARTED &lt;handler&gt;</c> whenever a handler begins. Its handlers
-/// never finish on their own (the gate is never opened): the parent kills the process mid-handler.
+/// never finish on their own: the parent kills the process mid-handler, or writes <c>RELEASE</c> to its standard input
+/// to let the handler return (the child prints <c>FINISHED Slow.end</c>) and kills it after that.
 /// </summary>
 public static class Program
 {
@@ -30,6 +31,15 @@ public static class Program
         Console.WriteLine($"LISTENING {app.Client.BaseAddress}");
         await probe.Started("Slow.start").Task;
         Console.WriteLine("STARTED Slow.start");
+        while (await Console.In.ReadLineAsync() is { } command)
+        {
+            if (command == "RELEASE")
+            {
+                probe.Gate.Release();
+                await probe.Started("Slow.end").Task;
+                Console.WriteLine("FINISHED Slow.end");
+            }
+        }
 
         // Held here until killed.
         await Task.Delay(Timeout.InfiniteTimeSpan);
