@@ -30,9 +30,7 @@ public sealed class RedisFaultTests(RedisServerFixture redis) : IClassFixture<Re
     {
         using var doomed = await ChildHost.StartAsync(redis.Configuration, lease: TimeSpan.FromSeconds(1));
         var probe = new Probe();
-        probe.Gate.Release(100);
-        await using var survivor = await TestApp.StartAsync(o => o.DedupeLease = TimeSpan.FromSeconds(1), services: s => Share(s, probe));
-        await WaitHealthyAsync(survivor);
+        await using var survivor = await StartSurvivorAsync(probe);
         string push = TestApp.TextXml("slow", 5001);
 
         // WeChat's first delivery reaches the instance that dies while the handler runs.
@@ -60,9 +58,7 @@ public sealed class RedisFaultTests(RedisServerFixture redis) : IClassFixture<Re
         await using var relay = new HoldingRelay(redis.Configuration);
         using var doomed = await ChildHost.StartAsync(relay.Configuration, lease: TimeSpan.FromSeconds(1));
         var probe = new Probe();
-        probe.Gate.Release(100);
-        await using var survivor = await TestApp.StartAsync(o => o.DedupeLease = TimeSpan.FromSeconds(1), services: s => Share(s, probe));
-        await WaitHealthyAsync(survivor);
+        await using var survivor = await StartSurvivorAsync(probe);
         string push = TestApp.TextXml("slow", 5002);
 
         // The handler starts (its claim reached the store), then finishes; its done mark is written but never lands:
@@ -191,6 +187,23 @@ public sealed class RedisFaultTests(RedisServerFixture redis) : IClassFixture<Re
     private static string Content(int id) => "m" + id.ToString(CultureInfo.InvariantCulture);
 
     private static Task WaitHealthyAsync(TestApp app) => StoreReady.WaitAsync(app);
+
+    /// <summary>The instance WeChat's retries reach: the child's lease, handlers that finish at once, connected.</summary>
+    private async Task<TestApp> StartSurvivorAsync(Probe probe)
+    {
+        probe.Gate.Release(100);
+        var survivor = await TestApp.StartAsync(o => o.DedupeLease = TimeSpan.FromSeconds(1), services: s => Share(s, probe));
+        try
+        {
+            await WaitHealthyAsync(survivor);
+            return survivor;
+        }
+        catch
+        {
+            await survivor.DisposeAsync();
+            throw;
+        }
+    }
 
     private void Share(IServiceCollection services, Probe probe)
     {
