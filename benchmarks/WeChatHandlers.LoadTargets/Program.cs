@@ -73,6 +73,11 @@ switch (mode)
         else
         {
             app.MapPost("/wechat", Bare.HandleAsync);
+
+            // What every target can say (benchmarks/http/server-costs.sh reads work_items).
+            app.MapGet("/stats", () =>
+                $"allocated_mb={GC.GetTotalAllocatedBytes() >> 20} gcs={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} " +
+                $"work_items={ThreadPool.CompletedWorkItemCount} pool_threads={ThreadPool.ThreadCount}");
         }
 
         await app.RunAsync();

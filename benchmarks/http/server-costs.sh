@@ -4,7 +4,7 @@
 # redis-server (if one runs) over the load. Tells waiting from work: a saturated server reads ~100%.
 #
 #   benchmarks/http/server-costs.sh TARGET CASE BUILD
-#     TARGET   ours | ours-redis | ours-safe (the targets with /stats)
+#     TARGET   ours | ours-redis | ours-safe | bare
 #     CASE     xml-plain | json-plain | xml-aes | json-aes
 #     BUILD    a folder holding WeChatHandlers.LoadTargets.dll, e.g. from
 #              dotnet build benchmarks/WeChatHandlers.LoadTargets -c Release -o /tmp/a

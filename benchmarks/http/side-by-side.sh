@@ -4,7 +4,8 @@
 # req/s, p50, p99 and context switches per request of each load. For a change too small for run.sh's rounds to see.
 #
 #   benchmarks/http/side-by-side.sh TARGET CASE BUILD_A BUILD_B
-#     TARGET   ours | ours-redis | ours-safe | bare (TARGET_B=... gives build B another target)
+#     TARGET   ours | ours-redis | ours-safe | bare (TARGET_B=... gives build B another target, and ENV_B="NAME=value
+#              ..." runs it with those environment variables, to compare a runtime setting on one build)
 #     CASE     xml-plain | json-plain | xml-aes | json-aes
 #     BUILD_*  a folder holding WeChatHandlers.LoadTargets.dll, e.g. from
 #              dotnet build benchmarks/WeChatHandlers.LoadTargets -c Release -o /tmp/a   (then change, then -o /tmp/b)
@@ -14,7 +15,7 @@
 # run the default configuration.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[[ $# -eq 4 ]] || { sed -n '2,14p' "$0"; exit 2; }
+[[ $# -eq 4 ]] || { sed -n '2,15p' "$0"; exit 2; }
 target=$1; case_name=$2; build_a=$3; build_b=$4
 rounds=${ROUNDS:-3}; warm=${WARM:-40}; connections=${CONNECTIONS:-32}
 server_cpu=${SERVER_CPU:-0}; client_cpu=${CLIENT_CPU:-1}
@@ -32,7 +33,8 @@ trap cleanup EXIT
 dotnet "$build_a/WeChatHandlers.LoadTargets.dll" requests "$requests" 20000
 taskset -c "$server_cpu" dotnet "$build_a/WeChatHandlers.LoadTargets.dll" "$target" --urls http://127.0.0.1:5301 >"$work/a.log" 2>&1 &
 pid_a=$!; pids="$pids $pid_a"
-taskset -c "$server_cpu" dotnet "$build_b/WeChatHandlers.LoadTargets.dll" "${TARGET_B:-$target}" --urls http://127.0.0.1:5302 >"$work/b.log" 2>&1 &
+# shellcheck disable=SC2086 # ENV_B is a list of NAME=value words
+env ${ENV_B:-} taskset -c "$server_cpu" dotnet "$build_b/WeChatHandlers.LoadTargets.dll" "${TARGET_B:-$target}" --urls http://127.0.0.1:5302 >"$work/b.log" 2>&1 &
 pid_b=$!; pids="$pids $pid_b"
 wait_for 5301
 wait_for 5302
