@@ -103,7 +103,19 @@ internal sealed class HoldingRelay : IAsyncDisposable
             }
 
             var server = new TcpClient();
-            await server.ConnectAsync(_targetHost, _targetPort, _stopping.Token);
+            try
+            {
+                await server.ConnectAsync(_targetHost, _targetPort, _stopping.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException)
+            {
+                // The relay is being disposed, or the server is not there: the client sees its connection closed, as it
+                // would with no relay in between.
+                client.Dispose();
+                server.Dispose();
+                continue;
+            }
+
             lock (_sockets)
             {
                 _sockets.Add(client);
