@@ -65,19 +65,14 @@ switch (mode)
             }
 
             app.MapGet("/stats", () =>
-                $"handled={LoadHandlers.Handled} skipped={ForgetfulDedupeStore.Skipped} " +
-                $"allocated_mb={GC.GetTotalAllocatedBytes() >> 20} gcs={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} " +
-                $"gc_pause_ms={GC.GetTotalPauseDuration().TotalMilliseconds:F0} exceptions={FirstChance.Count} " +
-                $"work_items={ThreadPool.CompletedWorkItemCount} pool_threads={ThreadPool.ThreadCount}");
+                $"handled={LoadHandlers.Handled} skipped={ForgetfulDedupeStore.Skipped} {RuntimeStats.Line()} exceptions={FirstChance.Count}");
         }
         else
         {
             app.MapPost("/wechat", Bare.HandleAsync);
 
             // What every target can say (benchmarks/http/server-costs.sh reads work_items).
-            app.MapGet("/stats", () =>
-                $"allocated_mb={GC.GetTotalAllocatedBytes() >> 20} gcs={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} " +
-                $"work_items={ThreadPool.CompletedWorkItemCount} pool_threads={ThreadPool.ThreadCount}");
+            app.MapGet("/stats", RuntimeStats.Line);
         }
 
         await app.RunAsync();
@@ -116,6 +111,14 @@ internal static class FirstChance
     };
 
     public static string Report() => string.Join("\n", s_kinds.OrderByDescending(k => k.Value).Select(k => $"{k.Value} {k.Key}"));
+}
+
+/// <summary>The runtime's counters over the server's life: allocation, collections, GC pauses, thread-pool work.</summary>
+internal static class RuntimeStats
+{
+    public static string Line() =>
+        $"allocated_mb={GC.GetTotalAllocatedBytes() >> 20} gcs={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} " +
+        $"gc_pause_ms={GC.GetTotalPauseDuration().TotalMilliseconds:F0} work_items={ThreadPool.CompletedWorkItemCount} pool_threads={ThreadPool.ThreadCount}";
 }
 
 internal static class Bare

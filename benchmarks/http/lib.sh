@@ -1,5 +1,6 @@
-# Shared by run.sh and side-by-side.sh (sourced, from the repository root): the load targets' settings, waiting for a
-# server, and one wrk load. Callers set connections, client_cpu and requests (the folder of the request files).
+# Shared by run.sh, side-by-side.sh and server-costs.sh (sourced, from the repository root): the load targets'
+# settings, waiting for a server, one wrk load, and a process's context switches. Callers set connections, client_cpu
+# and requests (the folder of the request files).
 
 export WeChat__Token=loadtesttoken
 export WeChat__AppId=wx0123456789abcdef
@@ -21,4 +22,8 @@ load() { # port case seconds -> wrk's RESULT line; plaintext cases give every re
   [[ "$2" == *-plain ]] && unique=unique
   taskset -c "$client_cpu" wrk -t1 -c"$connections" -d"$3"s --latency -s benchmarks/http/post.lua \
     "http://127.0.0.1:$1" -- "$requests/$2.txt" "$type" $unique | grep '^RESULT'
+}
+
+switches() { # pid -> context switches so far, voluntary and involuntary, over all its threads
+  cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s }'
 }

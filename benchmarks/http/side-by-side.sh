@@ -39,7 +39,6 @@ pid_b=$!; pids="$pids $pid_b"
 wait_for 5301
 wait_for 5302
 
-switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s }'; }
 
 load 5301 "$case_name" "$warm" >/dev/null
 load 5302 "$case_name" "$warm" >/dev/null
