@@ -27,3 +27,7 @@ load() { # port case seconds -> wrk's RESULT line; plaintext cases give every re
 switches() { # pid -> context switches so far, voluntary and involuntary, over all its threads
   cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s }'
 }
+
+cpu_times() { # pid -> its user and kernel CPU time so far, in clock ticks (getconf CLK_TCK a second), "user system"
+  awk '{ print $14, $15 }' /proc/"$1"/stat 2>/dev/null || echo "0 0"
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two builds of one load target, side by side: both servers up at once on the same core, warmed, then loaded in
-# turn for ROUNDS rounds of 10 s each (a, b, a, b, ...), so that the VM's drift over minutes hits both alike. Prints
-# req/s, p50, p99 and context switches per request of each load. For a change too small for run.sh's rounds to see.
+# turn for ROUNDS rounds of 10 s each (a b, b a, a b, ...), so that the VM's drift over minutes hits both alike. Prints
+# req/s, p50, p99, context switches and the server's user and kernel CPU time per request of each load (CPU time per
+# request is steadier than req/s when the VM drifts). For a change too small for run.sh's rounds to see.
 #
 #   benchmarks/http/side-by-side.sh TARGET CASE BUILD_A BUILD_B
 #     TARGET   ours | ours-redis | ours-safe | bare (TARGET_B=... gives build B another target, and ENV_B="NAME=value
@@ -42,12 +43,20 @@ wait_for 5302
 
 load 5301 "$case_name" "$warm" >/dev/null
 load 5302 "$case_name" "$warm" >/dev/null
+hz=$(getconf CLK_TCK)
 for round in $(seq 1 "$rounds"); do
-  for side in a b; do
+  # The order alternates (a b, b a, ...): the second load of a round tends to read higher on this kind of VM.
+  order="a b"; (( round % 2 == 0 )) && order="b a"
+  for side in $order; do
     port=5301; pid=$pid_a
     if [[ $side == b ]]; then port=5302; pid=$pid_b; fi
-    before=$(switches "$pid"); result=$(load "$port" "$case_name" 10); after=$(switches "$pid")
+    before=$(switches "$pid"); cpu0=$(cpu_times "$pid")
+    result=$(load "$port" "$case_name" 10)
+    after=$(switches "$pid"); cpu1=$(cpu_times "$pid")
     answered=$(echo "$result" | sed 's/.*requests=\([0-9]*\).*/\1/')
-    echo "round $round $side $result switches_per_request=$(awk -v a="$before" -v b="$after" -v n="$answered" 'BEGIN { printf "%.2f", (b - a) / n }')"
+    echo "round $round $side $result $(awk -v a="$before" -v b="$after" -v c0="$cpu0" -v c1="$cpu1" -v n="$answered" -v hz="$hz" \
+      'BEGIN { split(c0, x, " "); split(c1, y, " ");
+        printf "switches_per_request=%.2f user_us_per_request=%.2f sys_us_per_request=%.2f",
+          (b - a) / n, (y[1] - x[1]) * 1e6 / hz / n, (y[2] - x[2]) * 1e6 / hz / n }')"
   done
 done
