@@ -1,7 +1,10 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,7 +17,8 @@ namespace WeChatHandlers.Benchmarks;
 /// <summary>
 /// The endpoint's own cost per request, without sockets or Kestrel's parser: the RequestDelegate that
 /// <c>MapWeChatCallback</c> maps, called with a fresh HttpContext per request, against a delegate that only reads the
-/// body and writes "success" (the same floor as the HTTP comparison's bare endpoint). The difference is what the
+/// body and writes "success" (the same floor as the HTTP comparison's bare endpoint). Both read the body through
+/// <c>BodyReader</c> from a pipe whose data has arrived, as under Kestrel. The difference is what the
 /// framework adds to every request: signature, decryption, scan, dedupe, scope, dispatch, metrics, reply.
 /// Plaintext cases run the default configuration (the default memory dedupe store) and give every request its own
 /// MsgId, so each is a first delivery; the safe-mode cases repeat one pre-encrypted message and so run the
@@ -95,9 +99,15 @@ public class EndpointPerRequest
     public async Task<int> Bare()
     {
         var http = NewContext();
-        var buffer = new byte[64];
-        while (await http.Request.Body.ReadAsync(buffer) > 0)
+        var reader = http.Request.BodyReader;
+        while (true)
         {
+            var read = await reader.ReadAsync();
+            reader.AdvanceTo(read.Buffer.End);
+            if (read.IsCompleted)
+            {
+                break;
+            }
         }
 
         http.Response.ContentLength = s_success.Length;
@@ -111,6 +121,11 @@ public class EndpointPerRequest
         var http = NewContext();
         await _ours(http);
         return http.Response.StatusCode;
+    }
+
+    private sealed class BodyPipe(PipeReader reader) : IRequestBodyPipeFeature
+    {
+        public PipeReader Reader => reader;
     }
 
     /// <summary>The safe-mode JSON envelope of <paramref name="message"/> and its msg_signature ('/' unescaped, as the HTTP comparison sends it).</summary>
@@ -136,7 +151,8 @@ public class EndpointPerRequest
             System.Buffers.Text.Utf8Formatter.TryFormat(++_msgId, _body.AsSpan(_msgIdAt, 16), out _);
         }
 
-        http.Request.Body = new MemoryStream(_body, writable: false);
+        // The body as Kestrel hands it over: a pipe whose data has arrived (both delegates read it through BodyReader).
+        http.Features.Set<IRequestBodyPipeFeature>(new BodyPipe(PipeReader.Create(new ReadOnlySequence<byte>(_body))));
         http.Response.Body = Stream.Null;
         return http;
     }

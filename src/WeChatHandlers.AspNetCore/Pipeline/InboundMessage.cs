@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using WeChatHandlers.Payloads;
 using WeChatHandlers.Security;
 
@@ -18,50 +19,67 @@ internal struct PooledBuffer
 
     public readonly ReadOnlyMemory<byte> Memory => _array is null ? ReadOnlyMemory<byte>.Empty : _array.AsMemory(0, _length);
 
-    /// <summary>Reads the whole stream, or returns null when it holds more than <paramref name="limit"/> bytes.</summary>
-    public static async ValueTask<PooledBuffer?> ReadAsync(Stream body, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the whole body from the request's pipe, or returns null when it holds more than <paramref name="limit"/>
+    /// bytes. A body that has arrived whole (the usual case) takes one read of the pipe and one copy.
+    /// </summary>
+    public static async ValueTask<PooledBuffer?> ReadAsync(PipeReader body, int limit, CancellationToken cancellationToken)
     {
-        var array = ArrayPool<byte>.Shared.Rent(4096);
+        byte[]? array = null;
         int length = 0;
         try
         {
             while (true)
             {
-                if (length == array.Length)
+                var read = await body.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = read.Buffer;
+                if (length + buffer.Length > limit)
                 {
-                    if (length > limit)
-                    {
-                        ArrayPool<byte>.Shared.Return(array);
-                        return null;
-                    }
+                    body.AdvanceTo(buffer.End);
+                    Return(array);
+                    return null;
+                }
 
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(array.Length * 2, limit + 1));
-                    array.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(array);
+                int needed = length + (int)buffer.Length;
+                if (array is null || needed > array.Length)
+                {
+                    // The first read sizes the array for what has arrived (at least 4 KB, like a body read in pieces),
+                    // a later one doubles it, never past the limit.
+                    var larger = ArrayPool<byte>.Shared.Rent(array is null ? Math.Max(needed, 4096) : Math.Max(needed, Math.Min(2 * array.Length, limit)));
+                    array?.AsSpan(0, length).CopyTo(larger);
+                    Return(array);
                     array = larger;
                 }
 
-                int read = await body.ReadAsync(array.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
+                buffer.CopyTo(array.AsSpan(length));
+                length = needed;
+                body.AdvanceTo(buffer.End);
+                if (read.IsCompleted)
                 {
                     break;
                 }
 
-                length += read;
-                if (length > limit)
+                if (read.IsCanceled)
                 {
-                    ArrayPool<byte>.Shared.Return(array);
-                    return null;
+                    throw new OperationCanceledException("Reading the request body was canceled.");
                 }
             }
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(array);
+            Return(array);
             throw;
         }
 
         return new PooledBuffer(array, length);
+    }
+
+    private static void Return(byte[]? array)
+    {
+        if (array is not null)
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
     }
 
     /// <summary>Returns the array to the pool. Called once, by the message's own once-only dispose.</summary>

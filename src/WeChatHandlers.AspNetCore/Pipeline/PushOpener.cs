@@ -65,7 +65,7 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
         PooledBuffer? body;
         try
         {
-            body = await PooledBuffer.ReadAsync(http.Request.Body, options.MaxBodySize, http.RequestAborted).ConfigureAwait(false);
+            body = await PooledBuffer.ReadAsync(http.Request.BodyReader, options.MaxBodySize, http.RequestAborted).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex)
         {
