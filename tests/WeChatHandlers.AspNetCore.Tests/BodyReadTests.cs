@@ -1,6 +1,10 @@
+using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using WeChatHandlers.Security;
 
 namespace WeChatHandlers.AspNetCore.Tests;
@@ -77,6 +81,44 @@ public class BodyReadTests
         var call = Assert.Single(app.Probe.Calls);
         Assert.Equal("Hello", call.Handler);
         Assert.StartsWith("hello|o9AgO5Kd5ggOC-bXrbNODIiE3bGY|", call.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_that_middleware_replaces_is_the_body_the_endpoint_reads()
+    {
+        // Request decompression swaps Request.Body for a decompressing stream: the endpoint reads through BodyReader,
+        // which follows the swap, so the handler sees the decompressed push.
+        await using var app = await TestApp.StartAsync(services: s =>
+        {
+            s.AddRequestDecompression();
+            s.AddTransient<IStartupFilter, DecompressFirst>();
+        });
+        string timestamp = "1714037059", nonce = "89";
+        string signature = WeChatSignature.ComputeSignature(TestApp.Token, timestamp, nonce);
+        var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(TestApp.TextXml("hello", 4343)));
+        }
+
+        var content = new ByteArrayContent(compressed.ToArray());
+        content.Headers.ContentType = new("text/xml");
+        content.Headers.ContentEncoding.Add("gzip");
+        var response = await app.Client.PostAsync($"/wechat?signature={signature}&timestamp={timestamp}&nonce={nonce}", content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var call = Assert.Single(app.Probe.Calls);
+        Assert.Equal("Hello", call.Handler);
+        Assert.StartsWith("hello|", call.Detail, StringComparison.Ordinal);
+    }
+
+    private sealed class DecompressFirst : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.UseRequestDecompression();
+            next(app);
+        };
     }
 
     /// <summary>Writes its bytes in pieces, flushing each: the server receives the body in several chunks.</summary>
