@@ -1,6 +1,6 @@
 # Shared by run.sh, side-by-side.sh and server-costs.sh (sourced, from the repository root): the load targets'
-# settings, waiting for a server, one wrk load, and a process's context switches. Callers set connections, client_cpu
-# and requests (the folder of the request files).
+# settings, waiting for a server, one wrk load, and a process's context switches and CPU time. Callers set
+# connections, client_cpu and requests (the folder of the request files).
 
 export WeChat__Token=loadtesttoken
 export WeChat__AppId=wx0123456789abcdef

@@ -12,7 +12,7 @@
 #   (REDIS_PORT), started for example with: taskset -c 1 redis-server --port 6390 --save "" --appendonly no
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[[ $# -eq 3 ]] || { sed -n '2,12p' "$0"; exit 2; }
+[[ $# -eq 3 ]] || { awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 2; } # the header above is the usage
 target=$1; case_name=$2; build=$3
 rounds=${ROUNDS:-2}; warm=${WARM:-40}; connections=${CONNECTIONS:-32}
 server_cpu=${SERVER_CPU:-0}; client_cpu=${CLIENT_CPU:-1}

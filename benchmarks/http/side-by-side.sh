@@ -16,7 +16,7 @@
 # run the default configuration.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[[ $# -eq 4 ]] || { sed -n '2,15p' "$0"; exit 2; }
+[[ $# -eq 4 ]] || { awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 2; } # the header above is the usage
 target=$1; case_name=$2; build_a=$3; build_b=$4
 rounds=${ROUNDS:-3}; warm=${WARM:-40}; connections=${CONNECTIONS:-32}
 server_cpu=${SERVER_CPU:-0}; client_cpu=${CLIENT_CPU:-1}
@@ -39,7 +39,6 @@ env ${ENV_B:-} taskset -c "$server_cpu" dotnet "$build_b/WeChatHandlers.LoadTarg
 pid_b=$!; pids="$pids $pid_b"
 wait_for 5301
 wait_for 5302
-
 
 load 5301 "$case_name" "$warm" >/dev/null
 load 5302 "$case_name" "$warm" >/dev/null
