@@ -3,11 +3,21 @@
 -- "unique", the 16-digit MsgId 1234567890123456 in each body is replaced per request by a fresh one of the same width
 -- (the plaintext signature does not cover the body), so every request is a first delivery for the server's dedupe
 -- store, in its default configuration, however long the run.
+-- With WRK_PACE_MS set, each connection waits that many milliseconds after every answer before its next request: an
+-- offered rate below every server's capacity (about connections * 1000 / (pace + latency) requests a second), where the
+-- latency is the server's own cost per request rather than the queue a saturated server builds.
 local requests = {}
 local heads, tails = {}, {}
 local index = 0
 local unique = false
 local counter = 0
+
+local pace = tonumber(os.getenv("WRK_PACE_MS") or "")
+if pace then
+  function delay()
+    return pace
+  end
+end
 
 function init(args)
   local file = assert(io.open(args[1], "r"))

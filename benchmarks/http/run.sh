@@ -22,6 +22,12 @@
 # to tier 1. Measured earlier, a server runs at a quarter to half of its speed; when the warm-up was per case, the
 # servers with two cases (ours) got half the warm-up of the one with four (bare), and their first case (XML) was
 # measured still compiling, which looked like an XML cost and was not.
+# Latency at a fixed offered rate: each round also loads every target but node once more, with each connection
+# waiting PACE_MS (3) ms after an answer before its next request (about 9k req/s here, a fraction of every server's
+# capacity but node's). Saturated, a closed-loop wrk's latencies are its queue: 32 connections over a server that
+# answers 15% fewer requests a second wait 15% longer, so the saturated p99 restates the req/s gap. Paced, they are the
+# server's own time per request; that table is where "p99 within 0.3 ms of bare" is read. The paced connections fall
+# into step, so each 3 ms a burst of 32 requests queues on the server's core: the p50 there is about 16 requests' cost.
 # The machine has 2 cores: the server under test is pinned to CPU 0, wrk (one thread) to CPU 1.
 # Prints a markdown table and writes it to benchmarks/http/results-<date>.md.
 set -euo pipefail
@@ -31,7 +37,7 @@ duration=10; warmup=2; server_warmup=60; count=20000; rounds=${ROUNDS:-3}
 smoke=""
 if [[ "${1:-}" == "--quick" ]]; then duration=3; warmup=1; server_warmup=30; rounds=1; fi
 if [[ "${1:-}" == "--smoke" ]]; then duration=1; warmup=1; server_warmup=1; count=200; smoke=1; rounds=1; fi
-connections=${CONNECTIONS:-32}
+connections=${CONNECTIONS:-32}; pace=${PACE_MS:-3}
 server_cpu=${SERVER_CPU:-0}; client_cpu=${CLIENT_CPU:-1}
 
 redis_port=${REDIS_PORT:-6390}
@@ -87,7 +93,7 @@ check() { # port case: one request must be answered "success" with 200
   [[ "$answer" == "success 200" ]] || { echo "target on $1 answered '$answer' to $2" >&2; return 1; }
 }
 
-results="$work/results.tsv"
+results="$work/results.tsv"; paced="$work/paced.tsv"
 declare -A port_of
 port=5100
 for target in $targets; do
@@ -114,6 +120,12 @@ for round in $(seq 1 "$rounds"); do
       rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$r"); p50=$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$r")
       p99=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$r"); errors=$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$r")
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$case" "$rps" "$p50" "$p99" "$errors" "$round" >>"$results"
+    done
+    for target in $targets; do
+      [[ "$target" != node ]] && grep -qw -- "$case" <<<"$(cases_of "$target")" || continue
+      r=$(WRK_PACE_MS=$pace load "${port_of[$target]}" "$case" "$duration")
+      echo "round $round $target $case paced $r" >&2
+      printf '%s\t%s\t%s\t%s\n' "$target" "$case" "$round" "$r" >>"$paced"
     done
   done
 done
@@ -166,6 +178,41 @@ table=$(awk -F'\t' '
       printf "Safe mode vs plaintext (ours): XML %.0f%%, JSON %.0f%% of the plaintext req/s.\n", 100 * xa / xp, 100 * ja / jp
   }' "$results")
 
+# The paced loads: medians over the rounds, and the lowest and highest p99 difference to bare within one round.
+paced_table=$(awk -F'\t' '
+  function value(text, name,   at) { at = match(text, name "=[0-9.]+"); return at ? substr(text, RSTART + length(name) + 1, RLENGTH - length(name) - 1) : "" }
+  function median(v,   a, n, i, j, t) {
+    n = split(v, a, " "); if (n == 0) return ""
+    for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    return a[int((n + 1) / 2)]
+  }
+  function spread(c, t,   r, lo, hi, x) {
+    lo = ""; hi = ""
+    for (r = 1; r <= rounds; r++) {
+      if (!((t FS c FS r) in one) || !(("bare" FS c FS r) in one)) continue
+      x = one[t FS c FS r] - one["bare" FS c FS r]
+      if (lo == "" || x < lo) lo = x; if (hi == "" || x > hi) hi = x
+    }
+    return (lo == "") ? "n/a" : sprintf("%+.2f to %+.2f ms", lo, hi)
+  }
+  function row(c, t, label,   pb, po) {
+    if (rps[t FS c] == "") return
+    pb = median(p99["bare" FS c]); po = median(p99[t FS c])
+    printf "| %s | %s | %s | %s ms | %s ms | %s ms | %s ms | %+.2f ms | %s | %d/%d |\n", label, median(rps["bare" FS c]), median(rps[t FS c]), median(p50["bare" FS c]), median(p50[t FS c]), pb, po, po - pb, spread(c, t), err["bare" FS c], err[t FS c]
+  }
+  { k = $1 FS $2; rps[k] = rps[k] " " value($4, "rps"); p50[k] = p50[k] " " value($4, "p50_ms"); p99[k] = p99[k] " " value($4, "p99_ms")
+    err[k] += value($4, "errors"); one[k FS $3] = value($4, "p99_ms"); if ($3 > rounds) rounds = $3 }
+  END {
+    print "| Row | Bare req/s | Ours req/s | p50 bare | p50 ours | p99 bare | p99 ours | p99 ours - bare | Per round | Errors (b/o) |"
+    print "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
+    row("xml-plain", "ours", "XML plaintext, default configuration")
+    row("json-plain", "ours", "JSON plaintext, default configuration")
+    row("xml-plain", "ours-redis", "XML plaintext, Redis dedupe")
+    row("json-plain", "ours-redis", "JSON plaintext, Redis dedupe")
+    row("xml-aes", "ours-safe", "XML safe mode (store forgets finished keys)")
+    row("json-aes", "ours-safe", "JSON safe mode (store forgets finished keys)")
+  }' "$paced")
+
 wrk_version=$( (wrk -v 2>&1 || true) | head -n1 | cut -d' ' -f1-2)
 header="HTTP load, $(date -u +%Y-%m-%dT%H:%MZ), per server a ${server_warmup}s warm-up, then rounds: ${rounds}, ${duration}s per case after ${warmup}s, wrk -t1 -c${connections} on CPU ${client_cpu}, server on CPU ${server_cpu}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), node $(node --version), ${wrk_version}"
 out="benchmarks/http/results-$(date -u +%Y%m%d-%H%M).md"
@@ -173,4 +220,4 @@ out="benchmarks/http/results-$(date -u +%Y%m%d-%H%M).md"
 # Every measurement behind the medians, in the order it was taken.
 rounds_table=$(awk -F'\t' 'BEGIN { print "| Round | Target | Case | req/s | p50 | p99 | Errors |"; print "|---:|---|---|---:|---:|---:|---:|" }
   { printf "| %s | %s | %s | %s | %s ms | %s ms | %s |\n", $7, $1, $2, $3, $4, $5, $6 }' "$results")
-printf '%s\n\n%s\n\nOurs, all cases including warm-ups:%s (handled: handler runs; skipped: requests the forgetful store kept from the handler; allocated, collections gen0/1/2 and GC pause time over each server run).\n\nEvery measurement, in the order taken:\n\n%s\n' "$header" "$table" "$ours_stats" "$rounds_table" | tee "$out"
+printf '%s\n\n%s\n\nLatency at a fixed offered rate (each connection waits %s ms between an answer and its next request; medians over the rounds, the spread is the lowest and highest p99 difference to bare within one round):\n\n%s\n\nOurs, all cases including warm-ups:%s (handled: handler runs; skipped: requests the forgetful store kept from the handler; allocated, collections gen0/1/2 and GC pause time over each server run).\n\nEvery measurement, in the order taken:\n\n%s\n' "$header" "$table" "$pace" "$paced_table" "$ours_stats" "$rounds_table" | tee "$out"
