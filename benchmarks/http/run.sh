@@ -135,14 +135,25 @@ for target in $targets; do
   if [[ "$target" == ours* ]]; then ours_stats="$ours_stats $target: $(curl -s "http://127.0.0.1:${port_of[$target]}/stats");"; fi
 done
 
-table=$(awk -F'\t' '
-  function cell(v) { return (v == "") ? "n/a" : v }
+# Shared by both tables' awk programs: the median, and the rows in order (each program defines row()).
+awk_common='
   # The median of the space-separated values in v (the lower middle one for an even count).
   function median(v,   a, n, i, j, t) {
     n = split(v, a, " "); if (n == 0) return ""
     for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
     return a[int((n + 1) / 2)]
   }
+  function rows() {
+    row("xml-plain", "ours", "XML plaintext, default configuration")
+    row("json-plain", "ours", "JSON plaintext, default configuration")
+    row("xml-plain", "ours-redis", "XML plaintext, Redis dedupe")
+    row("json-plain", "ours-redis", "JSON plaintext, Redis dedupe")
+    row("xml-aes", "ours-safe", "XML safe mode (store forgets finished keys)")
+    row("json-aes", "ours-safe", "JSON safe mode (store forgets finished keys)")
+  }'
+
+table=$(awk -F'\t' "$awk_common"'
+  function cell(v) { return (v == "") ? "n/a" : v }
   function ratio(a, b) { return (a + 0 > 0 && b + 0 > 0) ? sprintf("%.0f%%", 100 * a / b) : "n/a" }
   # The lowest and highest ours/bare ratio of one round, over the rounds.
   function spread(c, t,   r, lo, hi, x) {
@@ -165,12 +176,7 @@ table=$(awk -F'\t' '
     printf "Each cell the median of the rounds (%d); the spread is the lowest and highest ours/bare ratio within one round.\n\n", rounds
     print "| Row | Bare Kestrel req/s | Ours req/s | Ours / bare | Per round | Node wechat req/s | Ours / node | p99 bare | p99 ours | p99 node | Errors (b/o/n) |"
     print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-    row("xml-plain", "ours", "XML plaintext, default configuration")
-    row("json-plain", "ours", "JSON plaintext, default configuration")
-    row("xml-plain", "ours-redis", "XML plaintext, Redis dedupe")
-    row("json-plain", "ours-redis", "JSON plaintext, Redis dedupe")
-    row("xml-aes", "ours-safe", "XML safe mode (store forgets finished keys)")
-    row("json-aes", "ours-safe", "JSON safe mode (store forgets finished keys)")
+    rows()
     print ""
     xp = median(rps["ours" FS "xml-plain"]); xa = median(rps["ours-safe" FS "xml-aes"])
     jp = median(rps["ours" FS "json-plain"]); ja = median(rps["ours-safe" FS "json-aes"])
@@ -179,13 +185,8 @@ table=$(awk -F'\t' '
   }' "$results")
 
 # The paced loads: medians over the rounds, and the lowest and highest p99 difference to bare within one round.
-paced_table=$(awk -F'\t' '
+paced_table=$(awk -F'\t' "$awk_common"'
   function value(text, name,   at) { at = match(text, name "=[0-9.]+"); return at ? substr(text, RSTART + length(name) + 1, RLENGTH - length(name) - 1) : "" }
-  function median(v,   a, n, i, j, t) {
-    n = split(v, a, " "); if (n == 0) return ""
-    for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
-    return a[int((n + 1) / 2)]
-  }
   function spread(c, t,   r, lo, hi, x) {
     lo = ""; hi = ""
     for (r = 1; r <= rounds; r++) {
@@ -205,12 +206,7 @@ paced_table=$(awk -F'\t' '
   END {
     print "| Row | Bare req/s | Ours req/s | p50 bare | p50 ours | p99 bare | p99 ours | p99 ours - bare | Per round | Errors (b/o) |"
     print "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
-    row("xml-plain", "ours", "XML plaintext, default configuration")
-    row("json-plain", "ours", "JSON plaintext, default configuration")
-    row("xml-plain", "ours-redis", "XML plaintext, Redis dedupe")
-    row("json-plain", "ours-redis", "JSON plaintext, Redis dedupe")
-    row("xml-aes", "ours-safe", "XML safe mode (store forgets finished keys)")
-    row("json-aes", "ours-safe", "JSON safe mode (store forgets finished keys)")
+    rows()
   }' "$paced")
 
 wrk_version=$( (wrk -v 2>&1 || true) | head -n1 | cut -d' ' -f1-2)
