@@ -94,6 +94,12 @@ check() { # port case: one request must be answered "success" with 200
 }
 
 results="$work/results.tsv"; paced="$work/paced.tsv"
+record() { # file target case round result-line: appends "target case rps p50 p99 errors round"
+  local rps p50 p99 errors
+  rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$5"); p50=$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$5")
+  p99=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$5"); errors=$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$5")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$rps" "$p50" "$p99" "$errors" "$4" >>"$1"
+}
 declare -A port_of
 port=5100
 for target in $targets; do
@@ -117,15 +123,13 @@ for round in $(seq 1 "$rounds"); do
       load "${port_of[$target]}" "$case" "$warmup" >/dev/null
       r=$(load "${port_of[$target]}" "$case" "$duration")
       echo "round $round $target $case $r" >&2
-      rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$r"); p50=$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$r")
-      p99=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$r"); errors=$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$r")
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$case" "$rps" "$p50" "$p99" "$errors" "$round" >>"$results"
+      record "$results" "$target" "$case" "$round" "$r"
     done
     for target in $targets; do
       [[ "$target" != node ]] && grep -qw -- "$case" <<<"$(cases_of "$target")" || continue
       r=$(WRK_PACE_MS=$pace load "${port_of[$target]}" "$case" "$duration")
       echo "round $round $target $case paced $r" >&2
-      printf '%s\t%s\t%s\t%s\n' "$target" "$case" "$round" "$r" >>"$paced"
+      record "$paced" "$target" "$case" "$round" "$r"
     done
   done
 done
@@ -186,7 +190,6 @@ table=$(awk -F'\t' "$awk_common"'
 
 # The paced loads: medians over the rounds, and the lowest and highest p99 difference to bare within one round.
 paced_table=$(awk -F'\t' "$awk_common"'
-  function value(text, name,   at) { at = match(text, name "=[0-9.]+"); return at ? substr(text, RSTART + length(name) + 1, RLENGTH - length(name) - 1) : "" }
   function spread(c, t,   r, lo, hi, x) {
     lo = ""; hi = ""
     for (r = 1; r <= rounds; r++) {
@@ -201,8 +204,7 @@ paced_table=$(awk -F'\t' "$awk_common"'
     pb = median(p99["bare" FS c]); po = median(p99[t FS c])
     printf "| %s | %s | %s | %s ms | %s ms | %s ms | %s ms | %+.2f ms | %s | %d/%d |\n", label, median(rps["bare" FS c]), median(rps[t FS c]), median(p50["bare" FS c]), median(p50[t FS c]), pb, po, po - pb, spread(c, t), err["bare" FS c], err[t FS c]
   }
-  { k = $1 FS $2; rps[k] = rps[k] " " value($4, "rps"); p50[k] = p50[k] " " value($4, "p50_ms"); p99[k] = p99[k] " " value($4, "p99_ms")
-    err[k] += value($4, "errors"); one[k FS $3] = value($4, "p99_ms"); if ($3 > rounds) rounds = $3 }
+  { k = $1 FS $2; rps[k] = rps[k] " " $3; p50[k] = p50[k] " " $4; p99[k] = p99[k] " " $5; err[k] += $6; one[k FS $7] = $5; if ($7 > rounds) rounds = $7 }
   END {
     print "| Row | Bare req/s | Ours req/s | p50 bare | p50 ours | p99 bare | p99 ours | p99 ours - bare | Per round | Errors (b/o) |"
     print "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
