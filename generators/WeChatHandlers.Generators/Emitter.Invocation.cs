@@ -54,9 +54,20 @@ internal static partial class Emitter
         }
     }
 
-    /// <summary>Resolves the handler (unless static), builds the arguments and calls it, returning its completed result.</summary>
+    /// <summary>
+    /// Binds the message, resolves the handler (unless static), builds the arguments and calls it, returning its
+    /// completed result. The message is bound first: a push that does not bind for this handler is refused before the
+    /// handler or any of its services is constructed.
+    /// </summary>
     private static void WriteInvocation(SourceWriter w, InvocationSpec invocation)
     {
+        bool bindFirst = invocation.Binder is not null
+            && (!invocation.IsStatic || invocation.Parameters.Any(p => p.Kind is not (ParameterKind.Message or ParameterKind.Context or ParameterKind.CancellationToken)));
+        if (bindFirst)
+        {
+            w.Line($"var message = {BinderExpression(invocation.Binder!)};");
+        }
+
         string receiver;
         if (invocation.IsStatic)
         {
@@ -70,7 +81,7 @@ internal static partial class Emitter
 
         string arguments = string.Join(", ", invocation.Parameters.Select(p => p.Kind switch
         {
-            ParameterKind.Message => BinderExpression(invocation.Binder!),
+            ParameterKind.Message => bindFirst ? "message" : BinderExpression(invocation.Binder!),
             ParameterKind.Context => "context",
             ParameterKind.CancellationToken => "cancellationToken",
             _ => Resolve(p, "services"),

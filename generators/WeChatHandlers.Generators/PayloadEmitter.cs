@@ -81,7 +81,7 @@ internal static class PayloadEmitter
         var collections = members.Where(m => m.Collection != CollectionKind.None).ToList();
         foreach (var m in collections)
         {
-            w.Line($"var items_{m.Name} = default({Items}<{m.ElementType}>);");
+            w.Line($"var items_{m.Name} = default({Items}<{m.ItemType}>);");
         }
 
         foreach (var m in members.Where(m => m.Required))

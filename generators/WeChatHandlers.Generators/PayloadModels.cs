@@ -26,6 +26,7 @@ internal enum CollectionKind
 /// <param name="WireName">The field name on the wire.</param>
 /// <param name="Wrapper">A container the field may also stand in, or null.</param>
 /// <param name="ElementType">The <c>global::</c>-qualified value type (the element type of a collection, without <c>?</c> for payload types).</param>
+/// <param name="ItemType">A collection's element type as declared (<c>?</c> kept: a list of nullable payload structs); else <paramref name="ElementType"/>.</param>
 /// <param name="Required">Absent is malformed: a <c>required</c> member or a positional parameter without a default.</param>
 internal sealed record PayloadMemberSpec(
     string Name,
@@ -34,7 +35,8 @@ internal sealed record PayloadMemberSpec(
     ValueKind Value,
     CollectionKind Collection,
     string ElementType,
-    bool Required);
+    bool Required,
+    string ItemType);
 
 /// <summary>Everything the emitter needs to write one payload type's binder, decided by <see cref="PayloadParser"/>.</summary>
 /// <param name="HintName">The generated file's hint name.</param>

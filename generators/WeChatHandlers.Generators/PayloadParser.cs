@@ -52,15 +52,9 @@ internal static class PayloadParser
         var members = new List<PayloadMemberSpec>();
         var byWire = new Dictionary<string, IPropertySymbol>(StringComparer.Ordinal);
         var primary = PrimaryConstructor(type, cancellationToken);
-        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+        foreach (var property in BindableProperties(type))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public
-                || property.SetMethod is null || property.SetMethod.DeclaredAccessibility != Accessibility.Public)
-            {
-                continue;
-            }
-
             string wire = property.Name;
             string? wrapper = null;
             foreach (var attribute in property.GetAttributes())
@@ -99,7 +93,10 @@ internal static class PayloadParser
             byWire.Add(key, property);
             var parameter = primary?.Parameters.FirstOrDefault(p => p.Name == property.Name);
             bool required = property.IsRequired || (parameter is not null && !parameter.HasExplicitDefaultValue);
-            members.Add(new PayloadMemberSpec(property.Name, wire, wrapper, value, collection, elementType, required));
+            string itemType = collection != CollectionKind.None && value == ValueKind.Payload && CollectionElement(property.Type) is { IsValueType: true, OriginalDefinition.SpecialType: SpecialType.System_Nullable_T }
+                ? elementType + "?"
+                : elementType;
+            members.Add(new PayloadMemberSpec(property.Name, wire, wrapper, value, collection, elementType, required, itemType));
         }
 
         if (!valid)
@@ -122,6 +119,44 @@ internal static class PayloadParser
             members.ToEquatableArray());
     }
 
+    /// <summary>
+    /// The properties a binder sets: public, instance, with a public <c>set</c> or <c>init</c>, declared on the type or
+    /// inherited from any of its base classes (base members first, in declaration order; a property overridden or
+    /// hidden further down counts once, as the most derived declaration).
+    /// </summary>
+    public static IEnumerable<IPropertySymbol> BindableProperties(INamedTypeSymbol type)
+    {
+        var levels = new List<List<IPropertySymbol>>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            var level = new List<IPropertySymbol>();
+            foreach (var property in current.GetMembers().OfType<IPropertySymbol>())
+            {
+                if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public)
+                {
+                    continue;
+                }
+
+                // The most derived declaration of a name wins, settable or not (a get-only override hides the setter).
+                if (names.Add(property.Name) && property.SetMethod is { DeclaredAccessibility: Accessibility.Public })
+                {
+                    level.Add(property);
+                }
+            }
+
+            levels.Add(level);
+        }
+
+        for (int i = levels.Count - 1; i >= 0; i--)
+        {
+            foreach (var property in levels[i])
+            {
+                yield return property;
+            }
+        }
+    }
+
     /// <summary>The member's wire name: <c>[WeChatField("name")]</c>, else its name.</summary>
     public static string WireName(IPropertySymbol property)
     {
@@ -136,6 +171,9 @@ internal static class PayloadParser
 
         return property.Name;
     }
+
+    private static ITypeSymbol? CollectionElement(ITypeSymbol type) =>
+        type is IArrayTypeSymbol array ? array.ElementType : type is INamedTypeSymbol { Arity: 1 } generic ? generic.TypeArguments[0] : null;
 
     /// <summary>Whether <paramref name="type"/> is one the binder reads, and how.</summary>
     public static bool TryClassify(ITypeSymbol type, out ValueKind value, out CollectionKind collection, out string elementType)

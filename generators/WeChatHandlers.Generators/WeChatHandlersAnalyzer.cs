@@ -126,10 +126,9 @@ public sealed class WeChatHandlersAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+        foreach (var property in PayloadParser.BindableProperties(type))
         {
-            if (property.IsStatic || property.DeclaredAccessibility != Accessibility.Public || property.SetMethod is null
-                || !PayloadParser.TryClassify(property.Type, out var value, out _, out _))
+            if (!PayloadParser.TryClassify(property.Type, out var value, out _, out _))
             {
                 continue;
             }

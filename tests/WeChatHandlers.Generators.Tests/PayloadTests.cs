@@ -269,4 +269,109 @@ public sealed class PayloadTests
             ],
             results);
     }
+
+    private const string Edges = TestCompilation.Usings + """
+        using System.Collections.Generic;
+        using System.Linq;
+
+        public abstract class Header
+        {
+            public string FromUserName { get; init; } = "";
+            public virtual string Note { get; set; } = "base";
+            public required string Kind { get; init; }
+        }
+
+        [WeChatPayload]
+        public partial class Shipment : Header
+        {
+            [WeChatField("id")] public long Id { get; init; }
+            public override string Note { get; set; } = "derived";
+            [WeChatField("box")] public List<Box?> Boxes { get; init; } = new();
+            [WeChatField("label")] public Label? Label { get; init; }
+            [WeChatField("tags")] public string[] Tags { get; init; } = [];
+        }
+
+        [WeChatPayload]
+        public partial struct Box
+        {
+            public int Size { get; init; }
+        }
+
+        [WeChatPayload]
+        public sealed partial class Label
+        {
+            public string Text { get; init; } = "none";
+        }
+
+        public sealed class Counter
+        {
+            public Counter(Log log) => log.Add("handler built");
+        }
+
+        public sealed class ShipmentHandlers(Counter counter)
+        {
+            [OnMessage("shipment")]
+            public void Handle(Shipment s, Log log)
+            {
+                GC.KeepAlive(counter);
+                log.Add(string.Join(",", s.Kind, s.FromUserName, s.Note, s.Id, string.Join("/", s.Boxes.Select(b => b?.Size.ToString() ?? "null")),
+                    s.Label?.Text ?? "nolabel", string.Join("/", s.Tags)));
+            }
+        }
+
+        public sealed class Exploding
+        {
+            public Exploding() => throw new InvalidOperationException("a service the handler needs was built");
+        }
+
+        public sealed class StrictHandlers(Exploding exploding)
+        {
+            [OnMessage("strict")]
+            public void Handle(Shipment s) => GC.KeepAlive(exploding);
+        }
+        """;
+
+    private static (Microsoft.CodeAnalysis.Compilation Output, System.Collections.Immutable.ImmutableDictionary<string, string> Files) GenerateEdges() =>
+        TestCompilation.GenerateClean(Edges, TestCompilation.Probe.Replace("services.AddScoped<Log>();", "services.AddScoped<Log>(); services.AddScoped<Counter>(); services.AddScoped<Exploding>();", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task Inherited_members_bind_and_an_inherited_required_member_is_required()
+    {
+        var (output, _) = GenerateEdges();
+        const string Head = "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>shipment</MsgType>";
+
+        var results = await TestCompilation.RunAsync(output, Head + "<Kind>k</Kind><Note>n</Note><id>5</id></xml>", Head + "<Kind>k</Kind></xml>");
+        Assert.Equal(["ShipmentHandlers.Handle|Success|handler built;k,o,n,5,,nolabel,", "ShipmentHandlers.Handle|Success|handler built;k,o,derived,0,,nolabel,"], results);
+
+        var ex = await Assert.ThrowsAsync<WeChatPayloadException>(() => TestCompilation.RunAsync(output, Head + "<id>5</id></xml>"));
+        Assert.Equal("Kind", ex.FieldPath);
+    }
+
+    [Fact]
+    public async Task A_push_that_does_not_bind_is_refused_before_the_handler_or_its_services_are_built()
+    {
+        var (output, _) = GenerateEdges();
+
+        // The handler's one dependency throws when it is built: the binding error must come first.
+        var ex = await Assert.ThrowsAsync<WeChatPayloadException>(() => TestCompilation.RunAsync(
+            output, """{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"strict","Kind":"k","id":"x"}"""));
+        Assert.Equal("id", ex.FieldPath);
+
+        var built = await Assert.ThrowsAsync<InvalidOperationException>(() => TestCompilation.RunAsync(
+            output, """{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"strict","Kind":"k","id":"1"}"""));
+        Assert.Contains("was built", built.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Empty_xml_elements_bind_as_empty_objects_like_json_empty_objects()
+    {
+        var (output, _) = GenerateEdges();
+
+        var results = await TestCompilation.RunAsync(
+            output,
+            "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>shipment</MsgType><Kind>k</Kind><label/><box></box><box> </box><box><Size>3</Size></box></xml>",
+            """{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"shipment","Kind":"k","label":{},"box":[{},{"Size":3}]}""");
+
+        Assert.Equal(["ShipmentHandlers.Handle|Success|handler built;k,o,derived,0,0/0/3,none,", "ShipmentHandlers.Handle|Success|handler built;k,o,derived,0,0/3,none,"], results);
+    }
 }

@@ -34,14 +34,14 @@ public static class WeChatBinding
     public static T Object<T>(in WeChatNode node)
         where T : IWeChatPayload<T>
     {
-        if (!node.IsObject)
+        if (!node.TryGetObject(out var obj))
         {
             throw new WeChatPayloadException("must be an object", node.Offset, node.GetName());
         }
 
         try
         {
-            return T.BindPayload(node);
+            return T.BindPayload(obj);
         }
         catch (WeChatPayloadException e)
         {
@@ -53,14 +53,14 @@ public static class WeChatBinding
     public static T Item<T>(in WeChatNode node, int index)
         where T : IWeChatPayload<T>
     {
-        if (!node.IsObject)
+        if (!node.TryGetObject(out var obj))
         {
             throw new WeChatPayloadException("must be an object", node.Offset, $"{node.GetName()}[{index}]");
         }
 
         try
         {
-            return T.BindPayload(node);
+            return T.BindPayload(obj);
         }
         catch (WeChatPayloadException e)
         {

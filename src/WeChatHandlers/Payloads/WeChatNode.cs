@@ -16,6 +16,9 @@ internal enum NodeKind : byte
     /// <summary>An XML element with child elements, or the root; the slot is its content.</summary>
     XmlContainer,
 
+    /// <summary>An empty XML element (no children, no text but whitespace) bound as an object: it has no fields.</summary>
+    XmlEmptyObject,
+
     JsonObject,
     JsonArray,
 
@@ -83,7 +86,30 @@ public readonly ref struct WeChatNode
     public bool IsPresent => _kind != NodeKind.Absent;
 
     /// <summary>Whether the value holds fields: a JSON object, or an XML element with child elements.</summary>
-    public bool IsObject => _kind is NodeKind.JsonObject or NodeKind.XmlContainer;
+    public bool IsObject => _kind is NodeKind.JsonObject or NodeKind.XmlContainer or NodeKind.XmlEmptyObject;
+
+    /// <summary>
+    /// This value as an object: itself when it is one; an empty XML element (<c>&lt;a/&gt;</c>, <c>&lt;a&gt;&lt;/a&gt;</c>,
+    /// whitespace only) as an object with no fields, since XML cannot tell an empty object from empty text (JSON's
+    /// <c>{}</c> binds the same way); false for anything else.
+    /// </summary>
+    internal bool TryGetObject(out WeChatNode obj)
+    {
+        if (IsObject)
+        {
+            obj = this;
+            return true;
+        }
+
+        if (_kind == NodeKind.XmlText && _value.Kind == SlotKind.Raw && WeChatPayload.TrimWhitespace(_data.Slice(_value.Start, _value.Length)).IsEmpty)
+        {
+            obj = new WeChatNode(_data, NodeKind.XmlEmptyObject, _value, _nameStart, _nameLength, _nameEscaped);
+            return true;
+        }
+
+        obj = default;
+        return false;
+    }
 
     /// <summary>Where the value starts in the payload.</summary>
     public int Offset => _value.Start;
@@ -420,7 +446,7 @@ public readonly ref struct WeChatNode
         {
             _node = node;
             _position = node._value.Start;
-            _done = !node.IsObject;
+            _done = node._kind is not (NodeKind.JsonObject or NodeKind.XmlContainer);
             _pendingStart = -1;
             _current = default;
         }

@@ -130,28 +130,33 @@ namespace WeChatHandlers.Generated
             {
                 case 0:
                 {
+                    var message = global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload);
                     global::Support.SupportHandlers handler = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.SupportHandlers>(services);
-                    return Completed("SupportHandlers.Help", handler.Help(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload), cancellationToken));
+                    return Completed("SupportHandlers.Help", handler.Help(message, cancellationToken));
                 }
                 case 1:
                 {
+                    var message = global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload);
                     global::Support.SupportHandlers handler = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.SupportHandlers>(services);
-                    return Completed("SupportHandlers.Order", handler.Order(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload), global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.IOrderService>(services), cancellationToken));
+                    return Completed("SupportHandlers.Order", handler.Order(message, global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.IOrderService>(services), cancellationToken));
                 }
                 case 2:
                 {
+                    var message = global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload);
                     global::Support.SupportHandlers handler = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.SupportHandlers>(services);
-                    return Completed("SupportHandlers.Code", handler.Code(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload)));
+                    return Completed("SupportHandlers.Code", handler.Code(message));
                 }
                 case 3:
                 {
+                    var message = global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload);
                     global::Support.SupportHandlers handler = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.SupportHandlers>(services);
-                    return Completed("SupportHandlers.Human", handler.Human(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.TextMessage>(in payload)));
+                    return Completed("SupportHandlers.Human", handler.Human(message));
                 }
                 case 4:
                 {
+                    var message = global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.ImageMessage>(in payload);
                     global::Support.SupportHandlers handler = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.SupportHandlers>(services);
-                    handler.Image(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.ImageMessage>(in payload));
+                    handler.Image(message);
                     return Completed("SupportHandlers.Image");
                 }
                 case 5:
@@ -165,8 +170,9 @@ namespace WeChatHandlers.Generated
                 }
                 case 7:
                 {
+                    var message = global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.UserEnterTempSessionEvent>(in payload);
                     global::Support.SupportHandlers handler = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.SupportHandlers>(services);
-                    return Completed("SupportHandlers.Welcome", handler.Welcome(global::WeChatHandlers.Payloads.WeChatBinding.Bind<global::WeChatHandlers.UserEnterTempSessionEvent>(in payload), cancellationToken));
+                    return Completed("SupportHandlers.Welcome", handler.Welcome(message, cancellationToken));
                 }
                 case 8:
                 {
@@ -179,8 +185,9 @@ namespace WeChatHandlers.Generated
                 }
                 case 10:
                 {
+                    var message = global::WeChatHandlers.WeChatMessage.FromPayload(in payload);
                     global::Support.SupportHandlers handler = global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::Support.SupportHandlers>(services);
-                    handler.Other(global::WeChatHandlers.WeChatMessage.FromPayload(in payload));
+                    handler.Other(message);
                     return Completed("SupportHandlers.Other");
                 }
                 default:
