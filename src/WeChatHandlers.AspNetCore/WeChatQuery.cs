@@ -90,6 +90,9 @@ internal readonly struct QueryValue(string text, int start, int length)
     /// <summary>Whether the parameter was in the query (possibly with an empty value).</summary>
     public bool IsPresent => _text is not null;
 
+    /// <summary>Whether the parameter was in the query with a value: <c>timestamp=</c> has none.</summary>
+    public bool HasValue => _text is not null && length > 0;
+
     /// <summary>The value; empty when absent.</summary>
     public ReadOnlySpan<char> Span => _text is null ? default : _text.AsSpan(start, length);
 

@@ -38,6 +38,10 @@ public class VerificationTests
     [InlineData("/wechat?signature=f464b24fc39322e44b38aa78f5edd27bd1441697&timestamp=1714036504&nonce=1514711492&echostr=4375120948345356249", HttpStatusCode.Unauthorized)]
     [InlineData("/wechat?signature=f464b24fc39322e44b38aa78f5edd27bd1441696&timestamp=1714036505&nonce=1514711492&echostr=4375120948345356249", HttpStatusCode.Unauthorized)]
     [InlineData("/wechat?timestamp=1714036504&nonce=1514711492&echostr=4375120948345356249", HttpStatusCode.BadRequest)]
+
+    // Empty timestamp and nonce: SHA-1 of the token alone, the same for every request, so they count as missing.
+    [InlineData("/wechat?signature=" + TokenOnlySignature + "&timestamp=&nonce=&echostr=4375120948345356249", HttpStatusCode.BadRequest)]
+    [InlineData("/wechat?signature=&timestamp=1714036504&nonce=1514711492&echostr=4375120948345356249", HttpStatusCode.BadRequest)]
     public async Task Bad_verification_is_refused_and_echostr_not_echoed(string url, HttpStatusCode expected)
     {
         await using var app = await TestApp.StartAsync();
@@ -45,6 +49,26 @@ public class VerificationTests
         Assert.Equal(expected, response.StatusCode);
         Assert.DoesNotContain("4375120948345356249", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains(app.Logs.GetSnapshot(), r => r.Message.Contains("rejected", StringComparison.Ordinal));
+    }
+
+    // SHA-1 of the test token alone (sorted with two empty strings).
+    private const string TokenOnlySignature = "c1fe3a7b487f66a6ac8c7e4794bc55c31b0ef403";
+
+    [Fact]
+    public void The_token_only_signature_is_what_an_empty_timestamp_and_nonce_sign() =>
+        Assert.Equal(TokenOnlySignature, WeChatSignature.ComputeSignature(TestApp.Token, string.Empty, string.Empty));
+
+    [Fact]
+    public async Task A_push_with_an_empty_timestamp_or_nonce_is_refused_before_any_handler()
+    {
+        await using var app = await TestApp.StartAsync();
+        var empty = await app.PostRawAsync($"/wechat?signature={TokenOnlySignature}&timestamp=&nonce=", TestApp.TextXml("hello"));
+        var noNonce = await app.PostRawAsync($"/wechat?signature={WeChatSignature.ComputeSignature(TestApp.Token, "1", string.Empty)}&timestamp=1&nonce=", TestApp.TextXml("hello"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, noNonce.StatusCode);
+        Assert.Equal("missing_parameters", await empty.Content.ReadAsStringAsync());
+        Assert.Empty(app.Probe.Calls);
     }
 }
 

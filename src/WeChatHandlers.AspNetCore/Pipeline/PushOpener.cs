@@ -22,7 +22,7 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
         var query = WeChatQuery.Parse(http.Request.QueryString.Value);
         echostr = query.EchoStr.IsPresent ? query.EchoStr.ToString() : null;
         account = null;
-        if (!query.Signature.IsPresent || !query.Timestamp.IsPresent || !query.Nonce.IsPresent || echostr is null)
+        if (!query.Signature.HasValue || !query.Timestamp.HasValue || !query.Nonce.HasValue || echostr is null)
         {
             return RefusalReason.MissingVerificationParameters;
         }
@@ -47,7 +47,8 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
     /// <summary>Reads and opens a POST. The caller owns (and disposes) the returned message.</summary>
     public async ValueTask<Opened> OpenAsync(HttpContext http, WeChatQuery query)
     {
-        if (!query.Timestamp.IsPresent || !query.Nonce.IsPresent)
+        // An empty timestamp or nonce signs nothing: the signature would be the token's alone, the same for every push.
+        if (!query.Timestamp.HasValue || !query.Nonce.HasValue)
         {
             return Opened.Refuse(RefusalReason.MissingParameters);
         }
@@ -152,7 +153,7 @@ internal sealed class PushOpener(WeChatCallbackOptions options, WeChatAccounts a
             return Opened.Refuse(RefusalReason.NoKey);
         }
 
-        if (!query.MsgSignature.IsPresent)
+        if (!query.MsgSignature.HasValue)
         {
             return Opened.Refuse(RefusalReason.MissingMsgSignature);
         }

@@ -258,10 +258,23 @@ internal static class JsonPayloadReader
                         pos += 2;
                         break;
                     case (byte)'u':
-                        if (pos + 6 > json.Length || !IsHex(json[pos + 2]) || !IsHex(json[pos + 3]) || !IsHex(json[pos + 4]) || !IsHex(json[pos + 5]))
+                        if (!TryReadUnit(json, pos, out int unit))
                         {
                             _pos = pos;
                             throw Error("Malformed JSON: invalid \\u escape");
+                        }
+
+                        // A surrogate must be half of a pair, high then low: a lone one is no character (RFC 8259 §8.2).
+                        if (unit is >= 0xD800 and <= 0xDBFF && TryReadUnit(json, pos + 6, out int low) && low is >= 0xDC00 and <= 0xDFFF)
+                        {
+                            pos += 12;
+                            break;
+                        }
+
+                        if (unit is >= 0xD800 and <= 0xDFFF)
+                        {
+                            _pos = pos;
+                            throw Error("Malformed JSON: a \\u escape of a lone surrogate");
                         }
 
                         pos += 6;
@@ -418,6 +431,29 @@ internal static class JsonPayloadReader
         }
 
         private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 5;
+
+        // The UTF-16 unit of a \uXXXX escape starting at the backslash at pos.
+        private static bool TryReadUnit(ReadOnlySpan<byte> json, int pos, out int unit)
+        {
+            unit = 0;
+            if (pos + 6 > json.Length || json[pos] != (byte)'\\' || json[pos + 1] != (byte)'u')
+            {
+                return false;
+            }
+
+            for (int i = pos + 2; i < pos + 6; i++)
+            {
+                byte b = json[i];
+                if (!IsHex(b))
+                {
+                    return false;
+                }
+
+                unit = (unit << 4) | (b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10);
+            }
+
+            return true;
+        }
 
         public readonly WeChatPayloadException Error(string reason) => new(reason, _pos);
     }

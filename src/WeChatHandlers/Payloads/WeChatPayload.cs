@@ -59,13 +59,14 @@ public readonly struct WeChatPayload
     /// <exception cref="WeChatPayloadException">The payload is malformed; the message says what and where.</exception>
     public static WeChatPayload ParseEnvelope(ReadOnlyMemory<byte> utf8) => Scan(utf8, out _);
 
+    // A header that is present but empty (or only whitespace) names nothing: it counts as missing.
     private void RequireMessageHeaders(int start)
     {
-        var missing = !Contains(WeChatField.ToUserName) ? "ToUserName"
-            : !Contains(WeChatField.FromUserName) ? "FromUserName"
-            : !Contains(WeChatField.CreateTime) ? "CreateTime"
-            : !Contains(WeChatField.MsgType) ? "MsgType"
-            : !Contains(WeChatField.Event) && ValueEquals(WeChatField.MsgType, "event"u8) ? "Event"
+        var missing = !HasText(WeChatField.ToUserName) ? "ToUserName"
+            : !HasText(WeChatField.FromUserName) ? "FromUserName"
+            : !HasText(WeChatField.CreateTime) ? "CreateTime"
+            : !HasText(WeChatField.MsgType) ? "MsgType"
+            : !HasText(WeChatField.Event) && ValueEquals(WeChatField.MsgType, "event"u8) ? "Event"
             : null;
         if (missing is not null)
         {
@@ -143,6 +144,12 @@ public readonly struct WeChatPayload
 
     /// <summary>Whether the field is present (a JSON <c>null</c> counts as absent).</summary>
     public bool Contains(WeChatField field) => _fields[(int)field].Kind != SlotKind.Absent;
+
+    private bool HasText(WeChatField field)
+    {
+        var slot = _fields[(int)field];
+        return slot.Kind != SlotKind.Absent && !TrimWhitespace(Data.Span.Slice(slot.Start, slot.Length)).IsEmpty;
+    }
 
     /// <summary>
     /// The field's UTF-8 value. When the value is stored as it is, returns a slice of <see cref="Data"/> and

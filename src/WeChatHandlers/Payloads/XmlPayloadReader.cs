@@ -49,6 +49,13 @@ internal static class XmlPayloadReader
             throw new WeChatPayloadException($"Control character U+{xml[control]:X4} is not allowed in XML", control);
         }
 
+        // The two noncharacters outside XML 1.0's Char production that UTF-8 can spell (surrogates it cannot).
+        int nonCharacter = FirstNonCharacter(xml);
+        if (nonCharacter >= 0)
+        {
+            throw new WeChatPayloadException($"U+{(xml[nonCharacter + 2] == 0xBE ? "FFFE" : "FFFF")} is not an XML character", nonCharacter);
+        }
+
         var scanner = new Scanner(xml, start, documentStart);
         scanner.ReadProlog();
         contentStart = scanner.Position;
@@ -484,11 +491,36 @@ internal static class XmlPayloadReader
         }
     }
 
+    private static ReadOnlySpan<byte> NonCharacterLead => [0xEF, 0xBF];
+
+    // One vectorized pass for the lead bytes of U+FFC0..U+FFFF (rare in any text), then a look at the third byte.
+    private static int FirstNonCharacter(ReadOnlySpan<byte> xml)
+    {
+        int at = 0;
+        while (true)
+        {
+            int found = xml[at..].IndexOf(NonCharacterLead);
+            if (found < 0)
+            {
+                return -1;
+            }
+
+            at += found;
+            if (at + 2 < xml.Length && xml[at + 2] >= 0xBE)
+            {
+                return at;
+            }
+
+            at += 2;
+        }
+    }
+
     /// <summary>Reads the reference at <paramref name="at"/> (which holds <c>&amp;</c>); returns its length.</summary>
     private static int ReadReference(ReadOnlySpan<byte> xml, int at, out int codePoint)
     {
         var rest = xml[(at + 1)..];
-        int semi = rest[..Math.Min(rest.Length, 12)].IndexOf((byte)';');
+        // Long enough for any entity and for a character reference with leading zeros, which XML allows.
+        int semi = rest[..Math.Min(rest.Length, 40)].IndexOf((byte)';');
         if (semi <= 0)
         {
             throw new WeChatPayloadException("Unterminated or empty entity reference", at);

@@ -183,11 +183,16 @@ public class JsonDifferentialTests
 
             while (reader.Read())
             {
+                // Every string must also be readable: a lone surrogate escape passes the tokenizer, not GetString.
+                if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String)
+                {
+                    _ = reader.GetString();
+                }
             }
 
             return true;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return false;
         }

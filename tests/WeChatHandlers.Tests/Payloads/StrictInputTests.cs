@@ -30,6 +30,16 @@ public class StrictInputTests
     [InlineData("""{"ToUserName":"g","FromUserName":"o","CreateTime":null,"MsgType":"text"}""", "CreateTime")]
     [InlineData("""{"ToUserName":"g","FromUserName":"o","CreateTime":1,"Content":"hi"}""", "MsgType")]
     [InlineData("""{"ToUserName":"g","FromUserName":"o","CreateTime":1,"MsgType":"event"}""", "Event")]
+
+    // Present but empty (or only whitespace) names nothing: as missing.
+    [InlineData("<xml><ToUserName></ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType></xml>", "ToUserName")]
+    [InlineData("<xml><ToUserName>g</ToUserName><FromUserName/><CreateTime>1</CreateTime><MsgType>text</MsgType></xml>", "FromUserName")]
+    [InlineData("<xml><ToUserName>g</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>   </MsgType></xml>", "MsgType")]
+    [InlineData("<xml><ToUserName>g</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[]]></MsgType></xml>", "MsgType")]
+    [InlineData("<xml><ToUserName>g</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>event</MsgType><Event></Event></xml>", "Event")]
+    [InlineData("""{"ToUserName":"g","FromUserName":"","CreateTime":1,"MsgType":"text"}""", "FromUserName")]
+    [InlineData("""{"ToUserName":"g","FromUserName":"o","CreateTime":1,"MsgType":""}""", "MsgType")]
+    [InlineData("""{"ToUserName":"g","FromUserName":"o","CreateTime":1,"MsgType":"event","Event":" "}""", "Event")]
     public void A_push_missing_a_header_is_malformed(string packet, string field) =>
         Assert.Equal($"The push has no {field}", Rejects(packet, field).Reason);
 
@@ -188,5 +198,45 @@ public class StrictInputTests
         Assert.Equal("x", p.GetField("a.b"));
         Assert.Equal("<y>", p.GetField("a.c"));
         Assert.Equal(string.Empty, p.GetField("a.d"));
+    }
+
+    [Theory]
+    [InlineData("<Content>a\uFFFEb</Content>", "U+FFFE is not an XML character")]
+    [InlineData("<Content><![CDATA[\uFFFF]]></Content>", "U+FFFF is not an XML character")]
+    public void Noncharacters_written_out_are_refused_as_their_references_are(string inner, string reason)
+    {
+        string packet = Text(inner);
+        var ex = Rejects(packet, reason);
+        Assert.Equal(Encoding.UTF8.GetByteCount(packet[..packet.IndexOf(reason[2..6] == "FFFE" ? '\uFFFE' : '\uFFFF')]), ex.ByteOffset);
+        Rejects(Text(reason[2..6] == "FFFE" ? "<Content>&#xFFFE;</Content>" : "<Content>&#65535;</Content>"), "is not an XML character");
+    }
+
+    [Fact]
+    public void Character_references_may_have_leading_zeros()
+    {
+        var p = WeChatPayload.Parse(Encoding.UTF8.GetBytes(Text("<Content>&#x0000000041;&#000066;\uFFFD</Content>")));
+        Assert.Equal("AB\uFFFD", p.GetString(WeChatField.Content));
+    }
+
+    [Theory]
+    [InlineData("a\\ud800b", 1)]
+    [InlineData("\\udc00", 0)]
+    [InlineData("\\udc00\\ud800", 0)]
+    [InlineData("x\\ud800\\u0041", 1)]
+    [InlineData("\\ud800", 0)]
+    public void Json_escapes_of_lone_surrogates_are_refused(string content, int escapeIndex)
+    {
+        string packet = "{\"ToUserName\":\"g\",\"FromUserName\":\"o\",\"CreateTime\":1,\"MsgType\":\"text\",\"Content\":\"" + content + "\"}";
+        var ex = Rejects(packet, "lone surrogate");
+        Assert.Equal(packet.IndexOf("\"Content\":\"", StringComparison.Ordinal) + 11 + escapeIndex, ex.ByteOffset);
+    }
+
+    [Fact]
+    public void Json_surrogate_pairs_and_nested_escapes_are_accepted()
+    {
+        var p = WeChatPayload.Parse(Encoding.UTF8.GetBytes("{\"ToUserName\":\"g\",\"FromUserName\":\"o\",\"CreateTime\":1,\"MsgType\":\"text\",\"Content\":\"\\ud83d\\ude00\\u4e2d\",\"a\":{\"b\":\"\\ud83d\\ude00\"}}"));
+        Assert.Equal("😀中", p.GetString(WeChatField.Content));
+        Assert.Equal("😀", p.GetField("a.b"));
+        Rejects("{\"ToUserName\":\"g\",\"FromUserName\":\"o\",\"CreateTime\":1,\"MsgType\":\"text\",\"a\":[{\"b\":\"\\udfff\"}]}", "lone surrogate");
     }
 }
