@@ -5,7 +5,7 @@ namespace WeChatHandlers.AspNetCore;
 /// <summary>
 /// Structured log lines. None carries a secret, a token, a whole payload or, at Information and above, a payload value:
 /// a message is named by its dedupe key (the account, and MsgId or a hash of the whole message), and every value passes
-/// <see cref="LogValue.Clean"/> first.
+/// <see cref="LogValue.Clean(string?)"/> first.
 /// </summary>
 internal static partial class Log
 {
@@ -50,7 +50,9 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Error, "WeChat handler {Handler} failed for {Key}")]
     private static partial void HandlerFailedCore(ILogger logger, Exception exception, string handler, string key);
 
-    public static void HandlerFailed(ILogger logger, Exception exception, string handler, string key) => HandlerFailedCore(logger, exception, handler, LogValue.Clean(key));
+    /// <summary>With the stack trace (the handler's own bug to find), every message in it cleaned: they may quote the push.</summary>
+    public static void HandlerFailed(ILogger logger, Exception exception, string handler, string key) =>
+        HandlerFailedCore(logger, LoggedException.For(exception), handler, LogValue.Clean(key));
 
     [LoggerMessage(6, LogLevel.Warning, "WeChat handler {Handler} for {Key} passed the {DeadlineMs} ms deadline; WeChat was answered and the handler continues")]
     private static partial void DeadlineOverrunCore(ILogger logger, string handler, string key, double deadlineMs);

@@ -520,6 +520,27 @@ public class LogHygieneTests
     }
 
     [Fact]
+    public async Task A_handler_exception_is_logged_with_its_type_and_stack_but_its_message_cleaned()
+    {
+        await using var app = await TestApp.StartAsync();
+        string hostile = "parse 12\\u001b[2J\\u0007" + new string('x', 3000) + "\\nFAKE LOG LINE";
+        await app.PostPlainAsync($$"""{"ToUserName":"gh_97417a04a28d","FromUserName":"o1","CreateTime":1,"MsgType":"text","Content":"{{hostile}}","MsgId":78}""");
+
+        Assert.Equal("Parse", Assert.Single(app.Probe.Calls).Handler);
+        var failure = Assert.Single(app.Logs.GetSnapshot(), r => r.Exception is not null && r.Message.Contains("TestHandlers.Parse", StringComparison.Ordinal));
+        string logged = failure.Exception!.ToString();
+        Assert.StartsWith("System.FormatException: ", logged, StringComparison.Ordinal);
+        Assert.Contains("TestHandlers.Parse", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain(logged, c => char.IsControl(c) && c is not ('\n' or '\r'));
+        Assert.DoesNotContain(logged.Split('\n'), line => line.TrimStart().StartsWith("FAKE LOG LINE", StringComparison.Ordinal));
+        Assert.True(failure.Exception.Message.Length < LoggedException.MaxMessageLength + 30, $"a message of {failure.Exception.Message.Length} characters");
+
+        // An exception with a clean message is logged as it is: log sinks group failures by the handler's own type.
+        await app.PostPlainAsync(TestApp.TextXml("boom", 79));
+        Assert.Single(app.Logs.GetSnapshot(), r => r.Exception is InvalidOperationException { Message: "handler failure for the test" });
+    }
+
+    [Fact]
     public void Logged_values_are_bounded_and_stripped_of_control_characters()
     {
         Assert.Equal("abc", LogValue.Clean("abc"));

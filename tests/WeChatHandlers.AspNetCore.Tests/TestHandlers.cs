@@ -96,6 +96,15 @@ public sealed class TestHandlers(Probe probe)
         throw new InvalidOperationException("handler failure for the test");
     }
 
+    [OnText(Prefix = "parse ")]
+    public void Parse(TextMessage m)
+    {
+        probe.Record("Parse");
+
+        // A handler bug whose exception message quotes the push (int.Parse names the text it could not read).
+        _ = int.Parse(m.Content["parse ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [OnText("flaky")]
     public void Flaky(TextMessage m)
     {

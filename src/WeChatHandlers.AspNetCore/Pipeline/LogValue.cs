@@ -10,7 +10,10 @@ internal static class LogValue
     public const int MaxLength = 160;
 
     /// <summary>The value, cut to <see cref="MaxLength"/> (with the number of characters left out) and with control characters replaced by '?'.</summary>
-    public static string Clean(string? value)
+    public static string Clean(string? value) => Clean(value, MaxLength);
+
+    /// <summary>As <see cref="Clean(string?)"/>, cut to <paramref name="maxLength"/> characters; the same string when nothing changes.</summary>
+    public static string Clean(string? value, int maxLength)
     {
         if (value is null)
         {
@@ -18,17 +21,17 @@ internal static class LogValue
         }
 
         var span = value.AsSpan();
-        bool cut = span.Length > MaxLength;
+        bool cut = span.Length > maxLength;
         if (!cut && !HasControl(span))
         {
             return value;
         }
 
-        var kept = cut ? span[..MaxLength] : span;
-        return string.Create(kept.Length + (cut ? 24 : 0), (value, cut), static (destination, state) =>
+        var kept = cut ? span[..maxLength] : span;
+        return string.Create(kept.Length + (cut ? 24 : 0), (value, cut, maxLength), static (destination, state) =>
         {
-            var (source, wasCut) = state;
-            var take = wasCut ? source.AsSpan(0, MaxLength) : source.AsSpan();
+            var (source, wasCut, max) = state;
+            var take = wasCut ? source.AsSpan(0, max) : source.AsSpan();
             for (int i = 0; i < take.Length; i++)
             {
                 char c = take[i];
@@ -39,7 +42,7 @@ internal static class LogValue
             {
                 var suffix = destination[take.Length..];
                 suffix.Fill(' ');
-                $"…(+{source.Length - MaxLength})".AsSpan().CopyTo(suffix);
+                $"…(+{source.Length - max})".AsSpan().CopyTo(suffix);
             }
         }).TrimEnd();
     }
