@@ -106,11 +106,23 @@ public sealed class PushToolTests : IAsyncLifetime
     [InlineData("send", "http://127.0.0.1:1/wechat", "--type", "text", "--token", "t", "--aes-key", "short", "--appid", "wx1")]
     [InlineData("send", "http://127.0.0.1:1/wechat", "--type", "text", "--token", "t", "--format", "yaml")]
     [InlineData("push")]
+    [InlineData("send", "http://127.0.0.1:1/wechat", "--file", "/nonexistent/captured-push.xml", "--token", "t")]
     public async Task Usage_errors_exit_2_with_a_reason(params string[] args)
     {
         var (code, _, error) = await RunAsync(args);
         Assert.Equal(2, code);
         Assert.NotEmpty(error.Trim());
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("fake-api", "--help")]
+    [InlineData("send", "http://127.0.0.1:1/wechat", "-h")]
+    public async Task Help_anywhere_prints_the_usage(params string[] args)
+    {
+        var (code, output, _) = await RunAsync(args);
+        Assert.Equal(0, code);
+        Assert.Contains("fake-api", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public static class PushCommand
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         environment ??= Environment.GetEnvironmentVariable;
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        if (args.Length == 0 || args[0] is "help" || args.Any(a => a is "-h" or "--help"))
         {
             await output.WriteLineAsync(Usage).ConfigureAwait(false);
             return args.Length == 0 ? 2 : 0;
@@ -193,7 +193,17 @@ public static class PushCommand
                 throw new ArgumentException("--field cannot change a --file push; edit the file instead.");
             }
 
-            push = WeChatPush.FromDocument(await File.ReadAllTextAsync(options.File, ct).ConfigureAwait(false));
+            string document;
+            try
+            {
+                document = await File.ReadAllTextAsync(options.File, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ArgumentException($"Cannot read --file '{options.File}': {e.Message}", e);
+            }
+
+            push = WeChatPush.FromDocument(document);
         }
         else
         {
