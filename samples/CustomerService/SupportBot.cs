@@ -9,6 +9,10 @@ namespace CustomerService;
 /// Replies go out asynchronously through the customer-service API; WeChat itself only gets "success"
 /// (or the transfer packet).
 /// </summary>
+/// <remarks>
+/// The log lines say what each handler did, never what the user sent or who they are: OpenIDs, texts, page titles and
+/// trace ids are personal or untrusted data, which stays out of the logs (as the framework's own lines do).
+/// </remarks>
 public sealed class SupportBot(ICustomerServiceClient customerService, IOrderDesk orders, ISubscriptionBook subscriptions, IMediaReviews reviews, ILogger<SupportBot> log)
 {
     internal const string Menu = "Menu: 'order <number>' tracks an order, send a picture of a problem, or just type to reach a person.";
@@ -16,7 +20,7 @@ public sealed class SupportBot(ICustomerServiceClient customerService, IOrderDes
     [OnEvent("user_enter_tempsession")]
     public async Task Welcome(UserEnterTempSessionEvent e, CancellationToken ct)
     {
-        log.LogInformation("Welcome: {User} opened the chat from '{From}'", e.FromUserName, e.SessionFrom);
+        log.LogInformation("Welcome: a user opened the chat; greeting sent");
         await customerService.SendTextAsync(e.FromUserName, "Hi! Type 'help' for the menu.", ct);
     }
 
@@ -24,7 +28,7 @@ public sealed class SupportBot(ICustomerServiceClient customerService, IOrderDes
     [OnText("菜单")]
     public async Task Help(TextMessage m, CancellationToken ct)
     {
-        log.LogInformation("Help: menu for {User}", m.FromUserName);
+        log.LogInformation("Help: menu sent");
         await customerService.SendTextAsync(m.FromUserName, Menu, ct);
     }
 
@@ -33,7 +37,7 @@ public sealed class SupportBot(ICustomerServiceClient customerService, IOrderDes
     {
         string number = m.Content["order ".Length..].Trim();
         string status = orders.Status(number);
-        log.LogInformation("Order: {User} asked about order {Number}: {Status}", m.FromUserName, number, status);
+        log.LogInformation("Order: status looked up ({Status})", status);
         await customerService.SetTypingAsync(m.FromUserName, TypingCommand.Typing, ct);
         await customerService.SendTextAsync(m.FromUserName, $"Order {number}: {status}", ct);
     }
@@ -41,7 +45,7 @@ public sealed class SupportBot(ICustomerServiceClient customerService, IOrderDes
     [OnImage]
     public async Task Picture(ImageMessage m, CancellationToken ct)
     {
-        log.LogInformation("Picture: {User} sent image {MediaId}", m.FromUserName, m.MediaId);
+        log.LogInformation("Picture: received, submitted to the content check");
 
         // A real bot submits the picture to media_check_async here and keeps the trace_id it returns; the verdict
         // arrives later as a wxa_media_check push carrying that trace_id.
@@ -59,17 +63,22 @@ public sealed class SupportBot(ICustomerServiceClient customerService, IOrderDes
         }
 
         int accepted = subscriptions.AcceptedBy(e.FromUserName);
-        log.LogInformation("Subscriptions: {User} decided on {Count} template(s); {Accepted} accepted in all", e.FromUserName, e.List.Count, accepted);
+        log.LogInformation("Subscriptions: {Count} template decision(s); {Accepted} accepted by this user in all", e.List.Count, accepted);
         await customerService.SendTextAsync(e.FromUserName, $"Thanks! You will get {accepted} kind(s) of order notification.", ct);
     }
 
     [OnEvent("wxa_media_check")]
     public async Task MediaVerdict(WxaMediaCheckEvent e, CancellationToken ct)
     {
-        string verdict = e.Result?.Suggest ?? (e.IsRisky == 1 ? "risky" : "pass");
+        string verdict = (e.Result?.Suggest ?? (e.IsRisky == 1 ? "risky" : "pass")) switch
+        {
+            "risky" => "risky",
+            "review" => "review",
+            _ => "pass",
+        };
         string? user = reviews.Complete(e.TraceId);
         var strongest = e.Detail.OrderByDescending(d => d.Prob).FirstOrDefault();
-        log.LogInformation("Media check {TraceId}: {Verdict} (strongest finding: {Strategy} {Prob}%)", e.TraceId, verdict, strongest?.Strategy ?? "none", strongest?.Prob ?? 0);
+        log.LogInformation("Media check: {Verdict} (strongest finding {Prob}%, {Findings} finding(s))", verdict, strongest?.Prob ?? 0, e.Detail.Count);
         if (verdict == "risky" && user is not null)
         {
             await customerService.SendTextAsync(user, "Sorry, we could not accept your picture: it did not pass the content check.", ct);
@@ -79,7 +88,7 @@ public sealed class SupportBot(ICustomerServiceClient customerService, IOrderDes
     [OnMiniProgramPage]
     public Task Card(MiniProgramPageMessage m, CancellationToken ct)
     {
-        log.LogInformation("Card: {User} shared page '{Title}' ({Path})", m.FromUserName, m.Title, m.PagePath);
+        log.LogInformation("Card: a shared page; help link sent");
         return customerService.SendLinkAsync(m.FromUserName, new LinkCard(
             "Help with " + m.Title,
             "Our guide to this page",
@@ -90,14 +99,14 @@ public sealed class SupportBot(ICustomerServiceClient customerService, IOrderDes
     [OnText]
     public WeChatReply Human(TextMessage m)
     {
-        log.LogInformation("Human: '{Content}' from {User} goes to the customer-service tool", m.Content, m.FromUserName);
+        log.LogInformation("Human: a text of {Length} character(s) goes to the customer-service tool", m.Content.Length);
         return WeChatReply.TransferToCustomerService();
     }
 
     [OnUnhandled]
     public void Other(WeChatMessage m, WeChatContext context)
     {
-        log.LogInformation("Other: unhandled {MsgType} {Event} ({Format}, encrypted: {Encrypted})", m.MsgType, m.GetField("Event"), context.Format, context.IsEncrypted);
+        log.LogInformation("Other: an unhandled push ({Format}, encrypted: {Encrypted})", context.Format, context.IsEncrypted);
     }
 }
 
