@@ -16,12 +16,12 @@ public sealed partial class ReadmeTests
         var blocks = CSharpBlock().Matches(section).Select(m => m.Groups[1].Value).ToList();
         Assert.True(blocks.Count >= 2, "the section should show a handler and a declared type");
 
-        // The implicit usings of a plain SDK project; the first snippet brings its own `using WeChatHandlers;`.
-        string source = "using System;\nusing System.Collections.Generic;\nusing System.Linq;\nusing System.Threading;\nusing System.Threading.Tasks;\n\n"
-            + string.Join("\n", blocks);
-        var (output, files) = TestCompilation.GenerateClean(source, Audit);
+        // Each block is a file of a plain SDK project (its implicit usings) and brings its own `using WeChatHandlers;`.
+        const string ImplicitUsings = "global using System;\nglobal using System.Collections.Generic;\nglobal using System.Linq;\nglobal using System.Threading;\nglobal using System.Threading.Tasks;\n";
+        string[] sources = [ImplicitUsings, .. blocks, Audit];
+        var (output, files) = TestCompilation.GenerateClean(sources);
         Assert.Contains("LivePushResult.WeChatPayload.g.cs", files.Keys);
-        Assert.Empty(await TestCompilation.AnalyzeAsync(source, Audit));
+        Assert.Empty(await TestCompilation.AnalyzeAsync(sources));
 
         var results = await TestCompilation.RunAsync(
             output,
