@@ -248,7 +248,7 @@ public readonly struct WeChatPayload
     private static long ParseInteger(ReadOnlySpan<byte> data, FieldSlot slot, WeChatField field) =>
         TryParseInteger(data, slot, out long value)
             ? value
-            : throw new WeChatPayloadException($"Field '{field}' must be an integer", slot.Start);
+            : throw new WeChatPayloadException("must be an integer", slot.Start, field.ToString());
 
     /// <summary>
     /// An optionally signed run of decimal digits, surrounding whitespace allowed (XML text, JSON numbers or

@@ -234,6 +234,17 @@ public class PayloadReaderTests
         Assert.InRange(ex.ByteOffset, 0, Math.Max(0, Encoding.UTF8.GetByteCount(packet)));
     }
 
+    [Theory]
+    [InlineData("{\"MsgId\":\"abc\"}", "MsgId")]
+    [InlineData("<xml><CreateTime>soon</CreateTime></xml>", "CreateTime")]
+    public void An_indexed_integer_that_does_not_convert_names_its_field(string packet, string field)
+    {
+        var ex = Rejects(packet);
+        Assert.Equal(field, ex.FieldPath);
+        Assert.Equal("must be an integer", ex.Reason);
+        Assert.StartsWith($"Field '{field}' must be an integer (at byte offset ", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Offsets_point_at_the_problem()
     {
