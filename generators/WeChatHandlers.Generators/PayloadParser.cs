@@ -92,7 +92,10 @@ internal static class PayloadParser
 
             byWire.Add(key, property);
             var parameter = primary?.Parameters.FirstOrDefault(p => p.Name == property.Name);
-            bool required = property.IsRequired || (parameter is not null && !parameter.HasExplicitDefaultValue);
+            // A positional parameter without a default must come from the push, unless null or an empty collection
+            // is a value it can take: absent, a nullable one is null and a collection empty, as for any member.
+            bool required = property.IsRequired
+                || (parameter is not null && !parameter.HasExplicitDefaultValue && collection == CollectionKind.None && !IsNullable(parameter.Type));
             string itemType = collection != CollectionKind.None && value == ValueKind.Payload && CollectionElement(property.Type) is { IsValueType: true, OriginalDefinition.SpecialType: SpecialType.System_Nullable_T }
                 ? elementType + "?"
                 : elementType;
@@ -171,6 +174,9 @@ internal static class PayloadParser
 
         return property.Name;
     }
+
+    private static bool IsNullable(ITypeSymbol type) =>
+        type.NullableAnnotation == NullableAnnotation.Annotated || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
 
     private static ITypeSymbol? CollectionElement(ITypeSymbol type) =>
         type is IArrayTypeSymbol array ? array.ElementType : type is INamedTypeSymbol { Arity: 1 } generic ? generic.TypeArguments[0] : null;

@@ -319,6 +319,15 @@ public sealed class PayloadTests
             }
         }
 
+        [WeChatPayload]
+        public sealed partial record Parcel(string Code, string? Note, int? Weight, IReadOnlyList<string> Marks);
+
+        public static class ParcelHandlers
+        {
+            [OnMessage("parcel")]
+            public static void Handle(Parcel p, Log log) => log.Add($"{p.Code}|{p.Note ?? "null"}|{p.Weight?.ToString() ?? "null"}|{p.Marks.Count}");
+        }
+
         public sealed class Exploding
         {
             public Exploding() => throw new InvalidOperationException("a service the handler needs was built");
@@ -373,5 +382,18 @@ public sealed class PayloadTests
             """{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"shipment","Kind":"k","label":{},"box":[{},{"Size":3}]}""");
 
         Assert.Equal(["ShipmentHandlers.Handle|Success|handler built;k,o,derived,0,0/0/3,none,", "ShipmentHandlers.Handle|Success|handler built;k,o,derived,0,0/3,none,"], results);
+    }
+
+    [Fact]
+    public async Task A_positional_parameter_without_a_default_is_required_unless_nullable_or_a_collection()
+    {
+        var (output, _) = GenerateEdges();
+        const string Head = "\"ToUserName\":\"gh\",\"FromUserName\":\"o\",\"CreateTime\":1,\"MsgType\":\"parcel\"";
+
+        var results = await TestCompilation.RunAsync(output, "{" + Head + ",\"Code\":\"c\"}", "{" + Head + ",\"Code\":\"c\",\"Note\":\"n\",\"Weight\":\"2\",\"Marks\":[\"a\",\"b\"]}");
+        Assert.Equal(["ParcelHandlers.Handle|Success|c|null|null|0", "ParcelHandlers.Handle|Success|c|n|2|2"], results);
+
+        var ex = await Assert.ThrowsAsync<WeChatPayloadException>(() => TestCompilation.RunAsync(output, "{" + Head + ",\"Note\":\"n\"}"));
+        Assert.Equal("Code", ex.FieldPath);
     }
 }
