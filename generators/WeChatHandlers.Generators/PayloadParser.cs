@@ -55,26 +55,8 @@ internal static class PayloadParser
         foreach (var property in BindableProperties(type))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string wire = property.Name;
-            string? wrapper = null;
-            foreach (var attribute in property.GetAttributes())
-            {
-                if (IsAttribute(attribute.AttributeClass, "WeChatFieldAttribute"))
-                {
-                    if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name && name.Length > 0)
-                    {
-                        wire = name;
-                    }
-
-                    foreach (var named in attribute.NamedArguments)
-                    {
-                        if (named.Key == "Wrapper" && named.Value.Value is string w && w.Length > 0)
-                        {
-                            wrapper = w;
-                        }
-                    }
-                }
-            }
+            string wire = WireName(property);
+            string? wrapper = WrapperName(property);
 
             var location = property.Locations.FirstOrDefault();
             if (!TryClassify(property.Type, out var value, out var collection, out string elementType))
@@ -158,6 +140,26 @@ internal static class PayloadParser
                 yield return property;
             }
         }
+    }
+
+    /// <summary>The container the member's field may stand in: <c>[WeChatField(..., Wrapper = "X")]</c>, else null.</summary>
+    public static string? WrapperName(IPropertySymbol property)
+    {
+        foreach (var attribute in property.GetAttributes())
+        {
+            if (IsAttribute(attribute.AttributeClass, "WeChatFieldAttribute"))
+            {
+                foreach (var named in attribute.NamedArguments)
+                {
+                    if (named.Key == "Wrapper" && named.Value.Value is string wrapper && wrapper.Length > 0)
+                    {
+                        return wrapper;
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The member's wire name: <c>[WeChatField("name")]</c>, else its name.</summary>

@@ -134,18 +134,23 @@ public sealed class WeChatHandlersAnalyzer : DiagnosticAnalyzer
             }
 
             string wire = PayloadParser.WireName(property);
-            var location = property.Locations.FirstOrDefault();
-            if (!allowed.Contains(wire))
+
+            // A wrapper is a field of this level too (XML's container of a list): it must be one the event documents.
+            string? unknown = !allowed.Contains(wire) ? wire
+                : PayloadParser.WrapperName(property) is { } wrapper && !allowed.Contains(wrapper) ? wrapper
+                : null;
+            if (unknown is not null)
             {
+                var location = property.Locations.FirstOrDefault();
                 if (location is { IsInSource: true } && registry.FirstFieldReport(property, eventName))
                 {
-                    string? suggestion = EventCatalog.Nearest(wire, allowed);
+                    string? suggestion = EventCatalog.Nearest(unknown, allowed);
                     context.ReportDiagnostic(Diagnostic.Create(
                         DiagnosticDescriptors.UnknownPayloadField,
                         location,
                         type.Name,
                         property.Name,
-                        wire,
+                        unknown,
                         eventName,
                         suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?"));
                 }

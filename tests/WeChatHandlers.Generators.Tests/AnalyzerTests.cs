@@ -129,6 +129,19 @@ public sealed class AnalyzerTests
     }
 
     [Fact]
+    public async Task A_misspelt_wrapper_suggests_the_documented_one()
+    {
+        var diagnostics = await TestCompilation.AnalyzeAsync(TestCompilation.Usings + """
+            [WeChatPayload] public sealed partial class Item { public string TemplateId { get; init; } = ""; }
+            [WeChatPayload] public sealed partial class Changed { [WeChatField("List", Wrapper = "SubscribeMsgChangeEvnt")] public Item[] List { get; init; } = []; }
+            public static class H { [OnEvent("subscribe_msg_change_event")] public static void M(Changed e) { } }
+            """);
+
+        var warning = Assert.Single(diagnostics, d => d.Id == "WCH0019");
+        Assert.Equal("Member 'List' of 'Changed' binds the field 'SubscribeMsgChangeEvnt', which [OnEvent(\"subscribe_msg_change_event\")] does not document; did you mean 'SubscribeMsgChangeEvent'?", warning.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Built_in_payload_types_are_quiet_on_their_own_events()
     {
         var diagnostics = await TestCompilation.AnalyzeAsync(TestCompilation.Usings + """
