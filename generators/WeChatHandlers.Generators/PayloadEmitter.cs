@@ -88,6 +88,10 @@ internal static class PayloadEmitter
         {
             // Set below or refused: the null only satisfies the nullable analysis of a [SetsRequiredMembers] constructor.
             w.Line($"this.{Identifier(m.Name)} = default!;");
+        }
+
+        foreach (var m in members.Where(m => m.Required || m.Collection == CollectionKind.None))
+        {
             w.Line($"bool seen_{m.Name} = false;");
         }
 
@@ -268,7 +272,11 @@ internal static class PayloadEmitter
         string seen = m.Required ? $" seen_{m.Name} = true;" : string.Empty;
         if (m.Collection == CollectionKind.None)
         {
-            w.Line($"this.{Identifier(m.Name)} = {Read(m, field)};{seen}");
+            // A field that repeats binds its first value, as GetField reads it (and as the field table refuses a
+            // repeated header).
+            w.Open($"if (!seen_{m.Name})");
+            w.Line($"this.{Identifier(m.Name)} = {Read(m, field)}; seen_{m.Name} = true;");
+            w.Close();
             return;
         }
 

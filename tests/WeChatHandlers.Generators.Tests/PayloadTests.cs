@@ -396,4 +396,23 @@ public sealed class PayloadTests
         var ex = await Assert.ThrowsAsync<WeChatPayloadException>(() => TestCompilation.RunAsync(output, "{" + Head + ",\"Note\":\"n\"}"));
         Assert.Equal("Code", ex.FieldPath);
     }
+
+    [Fact]
+    public async Task A_repeated_field_binds_its_first_value_as_GetField_reads_it()
+    {
+        var (output, _) = GenerateEdges();
+        const string Xml = "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>shipment</MsgType>"
+            + "<Kind>first</Kind><Kind>second</Kind><label><Text>pass</Text><Text>risky</Text></label></xml>";
+        const string Json = """{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"shipment","Kind":"first","label":{"Text":"pass","Text":"risky"},"Kind":"second"}""";
+
+        var results = await TestCompilation.RunAsync(output, Xml, Json);
+
+        Assert.Equal(["ShipmentHandlers.Handle|Success|handler built;first,o,derived,0,,pass,", "ShipmentHandlers.Handle|Success|handler built;first,o,derived,0,,pass,"], results);
+        foreach (string push in new[] { Xml, Json })
+        {
+            var payload = WeChatHandlers.Payloads.WeChatPayload.Parse(System.Text.Encoding.UTF8.GetBytes(push));
+            Assert.Equal("first", payload.GetField("Kind"));
+            Assert.Equal("pass", payload.GetField("label.Text"));
+        }
+    }
 }

@@ -11,7 +11,9 @@ readonly partial struct Greeting : global::WeChatHandlers.Payloads.IWeChatPayloa
     private Greeting(in global::WeChatHandlers.Payloads.WeChatNode node, global::WeChatHandlers.Payloads.WeChatBindingMarker marker)
     {
         this.Content = default!;
+        bool seen_FromUserName = false;
         bool seen_Content = false;
+        bool seen_CreateTime = false;
         if (node.IsIndexed)
         {
             if (node.HasIndexed(global::WeChatHandlers.Payloads.WeChatField.FromUserName))
@@ -39,19 +41,28 @@ readonly partial struct Greeting : global::WeChatHandlers.Payloads.IWeChatPayloa
                     case 7:
                         if (global::System.MemoryExtensions.SequenceEqual(name, "Content"u8))
                         {
-                            this.Content = field.ReadString(); seen_Content = true;
+                            if (!seen_Content)
+                            {
+                                this.Content = field.ReadString(); seen_Content = true;
+                            }
                         }
                         break;
                     case 10:
                         if (global::System.MemoryExtensions.SequenceEqual(name, "CreateTime"u8))
                         {
-                            this.CreateTime = field.ReadInt64();
+                            if (!seen_CreateTime)
+                            {
+                                this.CreateTime = field.ReadInt64(); seen_CreateTime = true;
+                            }
                         }
                         break;
                     case 12:
                         if (global::System.MemoryExtensions.SequenceEqual(name, "FromUserName"u8))
                         {
-                            this.FromUserName = field.ReadString();
+                            if (!seen_FromUserName)
+                            {
+                                this.FromUserName = field.ReadString(); seen_FromUserName = true;
+                            }
                         }
                         break;
                 }

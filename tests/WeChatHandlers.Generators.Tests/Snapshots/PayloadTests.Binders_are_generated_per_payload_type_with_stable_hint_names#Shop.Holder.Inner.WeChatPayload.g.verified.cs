@@ -19,6 +19,7 @@ namespace Shop
             [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
             private Inner(in global::WeChatHandlers.Payloads.WeChatNode node, global::WeChatHandlers.Payloads.WeChatBindingMarker marker)
             {
+                bool seen_Value = false;
                 var fields = node.GetFields();
                 while (fields.MoveNext())
                 {
@@ -29,7 +30,10 @@ namespace Shop
                         case 5:
                             if (global::System.MemoryExtensions.SequenceEqual(name, "Value"u8))
                             {
-                                this.Value = field.ReadInt32();
+                                if (!seen_Value)
+                                {
+                                    this.Value = field.ReadInt32(); seen_Value = true;
+                                }
                             }
                             break;
                     }

@@ -14,6 +14,8 @@ namespace Shop
         {
             this.Sku = default!;
             bool seen_Sku = false;
+            bool seen_Quantity = false;
+            bool seen_Unit = false;
             var fields = node.GetFields();
             while (fields.MoveNext())
             {
@@ -24,19 +26,28 @@ namespace Shop
                     case 3:
                         if (global::System.MemoryExtensions.SequenceEqual(name, "sku"u8))
                         {
-                            this.Sku = field.ReadString(); seen_Sku = true;
+                            if (!seen_Sku)
+                            {
+                                this.Sku = field.ReadString(); seen_Sku = true;
+                            }
                         }
                         break;
                     case 4:
                         if (global::System.MemoryExtensions.SequenceEqual(name, "Unit"u8))
                         {
-                            this.Unit = field.ReadString();
+                            if (!seen_Unit)
+                            {
+                                this.Unit = field.ReadString(); seen_Unit = true;
+                            }
                         }
                         break;
                     case 8:
                         if (global::System.MemoryExtensions.SequenceEqual(name, "Quantity"u8))
                         {
-                            this.Quantity = field.ReadInt32();
+                            if (!seen_Quantity)
+                            {
+                                this.Quantity = field.ReadInt32(); seen_Quantity = true;
+                            }
                         }
                         break;
                 }

@@ -22,7 +22,21 @@ namespace Shop
             var items_Lines = default(global::WeChatHandlers.Payloads.WeChatItems<global::Shop.Line>);
             var items_Marks = default(global::WeChatHandlers.Payloads.WeChatItems<global::Shop.Mark>);
             this.OrderId = default!;
+            bool seen_ToUserName = false;
+            bool seen_CreateTime = false;
             bool seen_OrderId = false;
+            bool seen_Count = false;
+            bool seen_Paid = false;
+            bool seen_Weight = false;
+            bool seen_Price = false;
+            bool seen_Coupon = false;
+            bool seen_Refund = false;
+            bool seen_Gift = false;
+            bool seen_Tax = false;
+            bool seen_Ratio = false;
+            bool seen_Note = false;
+            bool seen_Buyer = false;
+            bool seen_Spot = false;
             var fields = node.GetFields();
             while (fields.MoveNext())
             {
@@ -33,7 +47,10 @@ namespace Shop
                     case 3:
                         if (global::System.MemoryExtensions.SequenceEqual(name, "Tax"u8))
                         {
-                            this.Tax = field.ReadDecimal();
+                            if (!seen_Tax)
+                            {
+                                this.Tax = field.ReadDecimal(); seen_Tax = true;
+                            }
                         }
                         break;
                     case 4:
@@ -42,19 +59,28 @@ namespace Shop
                             case (byte)'G':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "Gift"u8))
                                 {
-                                    this.Gift = field.ReadBoolean();
+                                    if (!seen_Gift)
+                                    {
+                                        this.Gift = field.ReadBoolean(); seen_Gift = true;
+                                    }
                                 }
                                 break;
                             case (byte)'N':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "Note"u8))
                                 {
-                                    this.Note = field.ReadString();
+                                    if (!seen_Note)
+                                    {
+                                        this.Note = field.ReadString(); seen_Note = true;
+                                    }
                                 }
                                 break;
                             case (byte)'P':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "Paid"u8))
                                 {
-                                    this.Paid = field.ReadBoolean();
+                                    if (!seen_Paid)
+                                    {
+                                        this.Paid = field.ReadBoolean(); seen_Paid = true;
+                                    }
                                 }
                                 break;
                             case (byte)'l':
@@ -71,7 +97,10 @@ namespace Shop
                             case (byte)'s':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "spot"u8))
                                 {
-                                    this.Spot = global::WeChatHandlers.Payloads.WeChatBinding.Object<global::Shop.Spot>(in field);
+                                    if (!seen_Spot)
+                                    {
+                                        this.Spot = global::WeChatHandlers.Payloads.WeChatBinding.Object<global::Shop.Spot>(in field); seen_Spot = true;
+                                    }
                                 }
                                 break;
                             case (byte)'t':
@@ -93,25 +122,37 @@ namespace Shop
                             case (byte)'C':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "Count"u8))
                                 {
-                                    this.Count = field.ReadInt32();
+                                    if (!seen_Count)
+                                    {
+                                        this.Count = field.ReadInt32(); seen_Count = true;
+                                    }
                                 }
                                 break;
                             case (byte)'P':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "Price"u8))
                                 {
-                                    this.Price = field.ReadDecimal();
+                                    if (!seen_Price)
+                                    {
+                                        this.Price = field.ReadDecimal(); seen_Price = true;
+                                    }
                                 }
                                 break;
                             case (byte)'R':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "Ratio"u8))
                                 {
-                                    this.Ratio = field.ReadDouble();
+                                    if (!seen_Ratio)
+                                    {
+                                        this.Ratio = field.ReadDouble(); seen_Ratio = true;
+                                    }
                                 }
                                 break;
                             case (byte)'b':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "buyer"u8))
                                 {
-                                    this.Buyer = global::WeChatHandlers.Payloads.WeChatBinding.Object<global::Shop.Buyer>(in field);
+                                    if (!seen_Buyer)
+                                    {
+                                        this.Buyer = global::WeChatHandlers.Payloads.WeChatBinding.Object<global::Shop.Buyer>(in field); seen_Buyer = true;
+                                    }
                                 }
                                 break;
                             case (byte)'c':
@@ -179,19 +220,28 @@ namespace Shop
                             case (byte)'C':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "Coupon"u8))
                                 {
-                                    this.Coupon = field.ReadInt32();
+                                    if (!seen_Coupon)
+                                    {
+                                        this.Coupon = field.ReadInt32(); seen_Coupon = true;
+                                    }
                                 }
                                 break;
                             case (byte)'R':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "Refund"u8))
                                 {
-                                    this.Refund = field.ReadInt64();
+                                    if (!seen_Refund)
+                                    {
+                                        this.Refund = field.ReadInt64(); seen_Refund = true;
+                                    }
                                 }
                                 break;
                             case (byte)'W':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "Weight"u8))
                                 {
-                                    this.Weight = field.ReadDouble();
+                                    if (!seen_Weight)
+                                    {
+                                        this.Weight = field.ReadDouble(); seen_Weight = true;
+                                    }
                                 }
                                 break;
                         }
@@ -199,7 +249,10 @@ namespace Shop
                     case 8:
                         if (global::System.MemoryExtensions.SequenceEqual(name, "order_id"u8))
                         {
-                            this.OrderId = field.ReadString(); seen_OrderId = true;
+                            if (!seen_OrderId)
+                            {
+                                this.OrderId = field.ReadString(); seen_OrderId = true;
+                            }
                         }
                         break;
                     case 10:
@@ -208,13 +261,19 @@ namespace Shop
                             case (byte)'C':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "CreateTime"u8))
                                 {
-                                    this.CreateTime = field.ReadInt64();
+                                    if (!seen_CreateTime)
+                                    {
+                                        this.CreateTime = field.ReadInt64(); seen_CreateTime = true;
+                                    }
                                 }
                                 break;
                             case (byte)'T':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "ToUserName"u8))
                                 {
-                                    this.ToUserName = field.ReadString();
+                                    if (!seen_ToUserName)
+                                    {
+                                        this.ToUserName = field.ReadString(); seen_ToUserName = true;
+                                    }
                                 }
                                 break;
                         }

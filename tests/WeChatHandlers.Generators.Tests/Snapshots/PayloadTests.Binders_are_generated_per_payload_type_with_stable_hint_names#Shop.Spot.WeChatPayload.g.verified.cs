@@ -12,6 +12,8 @@ namespace Shop
         [global::System.Diagnostics.DebuggerNonUserCodeAttribute]
         private Spot(in global::WeChatHandlers.Payloads.WeChatNode node, global::WeChatHandlers.Payloads.WeChatBindingMarker marker)
         {
+            bool seen_X = false;
+            bool seen_Y = false;
             var fields = node.GetFields();
             while (fields.MoveNext())
             {
@@ -25,13 +27,19 @@ namespace Shop
                             case (byte)'X':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "X"u8))
                                 {
-                                    this.X = field.ReadInt32();
+                                    if (!seen_X)
+                                    {
+                                        this.X = field.ReadInt32(); seen_X = true;
+                                    }
                                 }
                                 break;
                             case (byte)'Y':
                                 if (global::System.MemoryExtensions.SequenceEqual(name, "Y"u8))
                                 {
-                                    this.Y = field.ReadInt32();
+                                    if (!seen_Y)
+                                    {
+                                        this.Y = field.ReadInt32(); seen_Y = true;
+                                    }
                                 }
                                 break;
                         }
