@@ -27,11 +27,13 @@ public sealed class SupportHandlers(ICustomerServiceClient reply, ILogger<Suppor
     [OnText]
     public WeChatReply Human(TextMessage m) => WeChatReply.TransferToCustomerService();
 
+    // Log what happened, not what was sent: pushes carry users' ids and texts, and anyone can post to the URL in
+    // plaintext mode (the signature does not cover the body), so payload values stay out of the logs.
     [OnImage]
-    public void Image(ImageMessage m) => log.LogInformation("Image {MediaId} from a user", m.MediaId);
+    public void Image(ImageMessage m) => log.LogInformation("An image arrived ({Length}-character media id)", m.MediaId.Length);
 
     [OnUnhandled]
-    public void Other(WeChatMessage m) => log.LogInformation("Unhandled {MsgType}", m.MsgType);
+    public void Other(WeChatMessage m, WeChatContext context) => log.LogInformation("An unhandled push ({Format})", context.Format);
 }
 
 /// <summary>Where order status comes from; replace it with your own service.</summary>
