@@ -32,6 +32,36 @@ public sealed class AccessTokenTests : IAsyncLifetime
         Assert.All(_fake.RequestsTo("cgi-bin/message/custom/send"), r => Assert.Equal("?access_token=TOKEN-wx-app-1-1", r.QueryString));
     }
 
+    [Theory]
+    [InlineData(500, 0)]
+    [InlineData(200, 40001)]
+    public async Task Concurrent_callers_share_one_failed_fetch(int status, int errcode)
+    {
+        await using var services = TestServices.Create(_fake);
+        var tokens = services.GetRequiredService<IAccessTokenProvider>();
+        _fake.TokenGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _fake.Enqueue("cgi-bin/stable_token", status == 200 ? FakeResponse.Error(errcode, "invalid credential") : FakeResponse.Json("{}", status));
+
+        // Each call joins the fetch before it returns its task (nothing before that awaits), so all twenty wait on the
+        // one fetch, which the fake holds until every caller is in; its failure is then everyone's.
+        var callers = Enumerable.Range(0, 20).Select(_ => tokens.GetAccessTokenAsync(TestServices.AppId).AsTask()).ToList();
+        await _fake.WaitForAsync("cgi-bin/stable_token", 1);
+        Assert.All(callers, c => Assert.False(c.IsCompleted));
+        _fake.TokenGate.SetResult();
+
+        foreach (var caller in callers)
+        {
+            var failure = await Assert.ThrowsAnyAsync<Exception>(() => caller);
+            Assert.True(failure is WeChatApiException or HttpRequestException, failure.GetType().Name);
+        }
+
+        Assert.Equal(1, _fake.Count("cgi-bin/stable_token"));
+
+        // A later caller starts a new fetch.
+        Assert.Equal("TOKEN-wx-app-1-1", await tokens.GetAccessTokenAsync(TestServices.AppId));
+        Assert.Equal(2, _fake.Count("cgi-bin/stable_token"));
+    }
+
     [Fact]
     public async Task Token_is_cached_until_expires_in_minus_300_seconds()
     {

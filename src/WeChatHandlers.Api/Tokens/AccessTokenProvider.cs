@@ -7,8 +7,8 @@ namespace WeChatHandlers.Api;
 
 /// <summary>
 /// The <see cref="IAccessTokenProvider"/>: an in-process copy in front of the <see cref="IAccessTokenStore"/>, one
-/// gate per AppId so concurrent callers in this process cause one fetch, and the store's refresh lock so several
-/// instances cause one fetch between them.
+/// flight per AppId so concurrent callers in this process share one fetch (its token or its failure), and the store's
+/// refresh lock so several instances cause one fetch between them.
 /// </summary>
 internal sealed class AccessTokenProvider : IAccessTokenProvider
 {
@@ -25,7 +25,7 @@ internal sealed class AccessTokenProvider : IAccessTokenProvider
     private readonly TimeProvider _time;
     private readonly ILogger<AccessTokenProvider> _logger;
     private readonly ConcurrentDictionary<string, AccessToken> _local = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Flight> _flights = new(StringComparer.Ordinal);
 
     public AccessTokenProvider(
         WeChatAccounts accounts,
@@ -67,64 +67,121 @@ internal sealed class AccessTokenProvider : IAccessTokenProvider
 
     private async Task<string> ObtainSlowAsync(WeChatAccountOptions account, string? rejected, CancellationToken cancellationToken)
     {
-        var appId = account.AppId;
-        var gate = _gates.GetOrAdd(appId, static _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var flight = JoinOrStart(account, rejected);
+        string token = await flight.Token.WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        // A flight started for another caller may bring back the very token this caller saw rejected (the store still
+        // held it): then one flight of its own, whose answer stands (a refresh may rightly return the same token).
+        if (token == rejected && flight.Rejected != rejected)
+        {
+            token = await JoinOrStart(account, rejected).Token.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return token;
+    }
+
+    /// <summary>
+    /// The fetch in flight for the AppId, or a new one. A flight runs to its end whoever stops waiting for it (each
+    /// caller waits with its own token), bounded by <see cref="WeChatApiOptions.RequestTimeout"/> per request and by
+    /// the refresh lock's lease; everyone waiting gets its token or its failure, so an outage costs one request at a
+    /// time, not one per caller.
+    /// </summary>
+    private Flight JoinOrStart(WeChatAccountOptions account, string? rejected)
+    {
+        var completion = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var mine = new Flight(rejected, completion.Task);
+        var current = _flights.GetOrAdd(account.AppId, mine);
+        if (ReferenceEquals(current, mine))
+        {
+            _ = FlyAsync(account, mine, completion);
+        }
+
+        return current;
+    }
+
+    private async Task FlyAsync(WeChatAccountOptions account, Flight flight, TaskCompletionSource<string> completion)
+    {
+        string? token = null;
+        Exception? failure = null;
         try
         {
-            // Whoever held the gate before us may have fetched already.
-            if (TryLocal(appId, rejected) is { } cached)
-            {
-                return cached;
-            }
-
-            // A lock holder that died is replaced once its lease runs out, so waiting longer than that means trouble.
-            var giveUpAt = _time.GetUtcNow() + (_options.TokenLockLease * 2);
-            var logged = false;
-            while (true)
-            {
-                if (await ReadStoreAsync(appId, rejected, cancellationToken).ConfigureAwait(false) is { } shared)
-                {
-                    return shared;
-                }
-
-                var held = await _store.TryAcquireRefreshLockAsync(appId, _options.TokenLockLease, cancellationToken).ConfigureAwait(false);
-                if (held is not null)
-                {
-                    await using (held.ConfigureAwait(false))
-                    {
-                        // Re-read under the lock: another instance may have stored a token between our read and our lock.
-                        if (await ReadStoreAsync(appId, rejected, cancellationToken).ConfigureAwait(false) is { } stored)
-                        {
-                            return stored;
-                        }
-
-                        var fresh = await FetchAsync(account, cancellationToken).ConfigureAwait(false);
-                        await _store.SetAsync(appId, fresh, cancellationToken).ConfigureAwait(false);
-                        _local[appId] = fresh;
-                        return fresh.Value;
-                    }
-                }
-
-                if (!logged)
-                {
-                    Log.WaitingForRefreshLock(_logger, appId);
-                    logged = true;
-                }
-
-                if (_time.GetUtcNow() >= giveUpAt)
-                {
-                    throw new TimeoutException($"Gave up waiting for another instance to refresh the access token of AppId {appId}.");
-                }
-
-                await Task.Delay(_options.TokenLockPollInterval, _time, cancellationToken).ConfigureAwait(false);
-            }
+            token = await FetchSharedAsync(account, flight.Rejected).ConfigureAwait(false);
         }
-        finally
+        catch (Exception ex)
         {
-            gate.Release();
+            failure = ex;
+        }
+
+        // Gone before it completes: a caller that sees its answer and asks again starts a new flight.
+        _flights.TryRemove(KeyValuePair.Create(account.AppId, flight));
+        if (failure is null)
+        {
+            completion.SetResult(token!);
+        }
+        else
+        {
+            completion.SetException(failure);
+
+            // Observed here: when every caller stopped waiting, nobody else reads the failure.
+            _ = completion.Task.Exception;
         }
     }
+
+    private async Task<string> FetchSharedAsync(WeChatAccountOptions account, string? rejected)
+    {
+        var appId = account.AppId;
+
+        // A flight that ended just before this one started may have fetched already.
+        if (TryLocal(appId, rejected) is { } cached)
+        {
+            return cached;
+        }
+
+        // A lock holder that died is replaced once its lease runs out, so waiting longer than that means trouble.
+        var giveUpAt = _time.GetUtcNow() + (_options.TokenLockLease * 2);
+        var logged = false;
+        while (true)
+        {
+            if (await ReadStoreAsync(appId, rejected, CancellationToken.None).ConfigureAwait(false) is { } shared)
+            {
+                return shared;
+            }
+
+            var held = await _store.TryAcquireRefreshLockAsync(appId, _options.TokenLockLease, CancellationToken.None).ConfigureAwait(false);
+            if (held is not null)
+            {
+                await using (held.ConfigureAwait(false))
+                {
+                    // Re-read under the lock: another instance may have stored a token between our read and our lock.
+                    if (await ReadStoreAsync(appId, rejected, CancellationToken.None).ConfigureAwait(false) is { } stored)
+                    {
+                        return stored;
+                    }
+
+                    var fresh = await FetchAsync(account, CancellationToken.None).ConfigureAwait(false);
+                    await _store.SetAsync(appId, fresh, CancellationToken.None).ConfigureAwait(false);
+                    _local[appId] = fresh;
+                    return fresh.Value;
+                }
+            }
+
+            if (!logged)
+            {
+                Log.WaitingForRefreshLock(_logger, appId);
+                logged = true;
+            }
+
+            if (_time.GetUtcNow() >= giveUpAt)
+            {
+                throw new TimeoutException($"Gave up waiting for another instance to refresh the access token of AppId {appId}.");
+            }
+
+            await Task.Delay(_options.TokenLockPollInterval, _time).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One fetch for an AppId, and the rejected token it must not come back with.</summary>
+    private sealed record Flight(string? Rejected, Task<string> Token);
 
     private async Task<string?> ReadStoreAsync(string appId, string? rejected, CancellationToken cancellationToken)
     {
