@@ -25,7 +25,7 @@ internal sealed class AccessTokenHealthCheck(IAccessTokenProvider tokens, WeChat
             catch (Exception e) when (e is WeChatApiException or HttpRequestException or TimeoutException ||
                                       (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                string reason = e is WeChatApiException api ? $"errcode {api.ErrorCode} {api.ErrorMessage}" : $"{e.GetType().Name}: {e.Message}";
+                string reason = e is WeChatApiException api ? $"errcode {api.ErrorCode} {LogValue.Clean(api.ErrorMessage)}" : $"{e.GetType().Name}: {e.Message}";
                 data[appId] = reason;
                 problems.Add($"{appId}: {reason}");
                 first ??= e;

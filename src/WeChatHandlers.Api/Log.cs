@@ -15,7 +15,11 @@ internal static partial class Log
     public static partial void BusyRetry(ILogger logger, string api, string appId, int attempt, TimeSpan delay);
 
     [LoggerMessage(4, LogLevel.Warning, "WeChat API {Api} for AppId {AppId} failed with errcode {ErrorCode}: {ErrorMessage}")]
-    public static partial void CallFailed(ILogger logger, string api, string appId, int errorCode, string? errorMessage);
+    private static partial void CallFailedCore(ILogger logger, string api, string appId, int errorCode, string errorMessage);
+
+    /// <summary>WeChat's errmsg is text from the network: logged bounded and without control characters.</summary>
+    public static void CallFailed(ILogger logger, string api, string appId, int errorCode, string? errorMessage) =>
+        CallFailedCore(logger, api, appId, errorCode, LogValue.Clean(errorMessage));
 
     [LoggerMessage(5, LogLevel.Warning, "WeChat API {Api} for AppId {AppId} timed out after {Timeout}")]
     public static partial void CallTimedOut(ILogger logger, string api, string appId, TimeSpan timeout);

@@ -55,8 +55,11 @@ public class WeChatApiException : Exception
     /// <summary><c>-1</c>: WeChat was busy (and stayed busy through the retries).</summary>
     public bool IsSystemBusy => ErrorCode == WeChatErrorCodes.SystemBusy;
 
+    // WeChat's errmsg is text from the network: bounded and without control characters before it enters a message
+    // that logs print (ErrorMessage keeps it as it came).
     private static string Compose(string api, string appId, int errorCode, string? errorMessage)
     {
+        errorMessage = errorMessage is null ? null : LogValue.Clean(errorMessage);
         var name = WeChatErrorCodes.Describe(errorCode);
         var detail = (name, errorMessage) switch
         {

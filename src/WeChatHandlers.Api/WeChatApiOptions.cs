@@ -56,7 +56,10 @@ public sealed class WeChatApiOptions
     /// <summary>Which token endpoint is used; <see cref="AccessTokenMode.Stable"/> by default.</summary>
     public AccessTokenMode TokenMode { get; set; } = AccessTokenMode.Stable;
 
-    /// <summary>The longest one HTTP request to WeChat may take (until the response headers arrive). 10 s by default.</summary>
+    /// <summary>
+    /// The longest one HTTP request to WeChat may take, its answer read (for a media download: its headers, or its error
+    /// body; the media stream handed to you is read at your pace). 10 s by default.
+    /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often a call answered with <c>-1</c> (system busy) is tried again. 2 by default; 0 disables retries.</summary>

@@ -53,16 +53,7 @@ internal sealed class WeChatApiTransport(
     {
         for (var attempt = 0; ; attempt++)
         {
-            var response = await SendOnceAsync(api, appId, build, completion, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                var status = response.StatusCode;
-                response.Dispose();
-                Log.HttpFailure(logger, api, appId, (int)status);
-                throw new HttpRequestException(HttpRequestError.Unknown, $"WeChat API {api} for AppId {appId} answered HTTP {(int)status} {status}.", statusCode: status);
-            }
-
-            var outcome = await interpret(response, cancellationToken).ConfigureAwait(false);
+            var outcome = await SendOnceAsync(api, appId, build, completion, interpret, cancellationToken).ConfigureAwait(false);
             if (outcome.ErrCode == WeChatErrorCodes.Ok)
             {
                 return outcome.Value!;
@@ -104,7 +95,15 @@ internal sealed class WeChatApiTransport(
         }
     }
 
-    private async Task<HttpResponseMessage> SendOnceAsync(string api, string appId, Func<HttpRequestMessage> build, HttpCompletionOption completion, CancellationToken cancellationToken)
+    // One attempt, the answer's body included: RequestTimeout bounds the headers and what the interpreter reads (a JSON
+    // answer, or a media download's error body); a media stream handed out with the value is read at the caller's pace.
+    private async Task<WeChatOutcome<T>> SendOnceAsync<T>(
+        string api,
+        string appId,
+        Func<HttpRequestMessage> build,
+        HttpCompletionOption completion,
+        Func<HttpResponseMessage, CancellationToken, Task<WeChatOutcome<T>>> interpret,
+        CancellationToken cancellationToken)
     {
         var client = httpClientFactory.CreateClient(HttpClientName);
         using var request = build();
@@ -112,7 +111,16 @@ internal sealed class WeChatApiTransport(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            return await client.SendAsync(request, completion, linked.Token).ConfigureAwait(false);
+            var response = await client.SendAsync(request, completion, linked.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                var status = response.StatusCode;
+                response.Dispose();
+                Log.HttpFailure(logger, api, appId, (int)status);
+                throw new HttpRequestException(HttpRequestError.Unknown, $"WeChat API {api} for AppId {appId} answered HTTP {(int)status} {status}.", statusCode: status);
+            }
+
+            return await interpret(response, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

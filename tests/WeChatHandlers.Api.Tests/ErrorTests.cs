@@ -32,6 +32,24 @@ public sealed class ErrorTests : IAsyncLifetime
             e.Message);
     }
 
+    [Fact]
+    public async Task An_errmsg_full_of_control_characters_is_bounded_and_cleaned_in_messages_and_logs()
+    {
+        await using var services = TestServices.Create(_fake);
+        string hostile = "line1\\nFAKE LOG LINE\\r\\u001b[31m" + new string('A', 5000);
+        _fake.Enqueue("cgi-bin/message/custom/send", FakeResponse.Json($"{{\"errcode\":40003,\"errmsg\":\"{hostile}\"}}"));
+
+        var e = await Assert.ThrowsAsync<WeChatApiException>(() => services.Client().SendTextAsync(TestServices.OpenId, "x"));
+
+        // The property keeps WeChat's text as it came; what logs print is bounded and has no control characters.
+        Assert.StartsWith("line1\nFAKE LOG LINE\r\u001b", e.ErrorMessage, StringComparison.Ordinal);
+        Assert.True(e.Message.Length < 400, $"a message of {e.Message.Length} characters");
+        Assert.DoesNotContain(e.Message, char.IsControl);
+        var line = Assert.Single(services.Logs().GetSnapshot(), r => r.Message.Contains("errcode 40003", StringComparison.Ordinal));
+        Assert.True(line.Message.Length < 400, $"a log line of {line.Message.Length} characters");
+        Assert.DoesNotContain(line.Message, char.IsControl);
+    }
+
     [Theory]
     [InlineData(45047, "out of response count limit")]
     [InlineData(40003, "invalid openid")]
@@ -109,6 +127,25 @@ public sealed class ErrorTests : IAsyncLifetime
 
         Assert.True(e.IsSystemBusy);
         Assert.Equal(4, _fake.Count("cgi-bin/message/custom/send"));
+    }
+
+    [Fact]
+    public async Task A_media_download_whose_error_body_stalls_raises_a_timeout()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var services = TestServices.Create(_fake, o => o.RequestTimeout = TimeSpan.FromSeconds(5), time);
+        await services.Client().SendTextAsync(TestServices.OpenId, "warm the token");
+        var never = new TaskCompletionSource();
+        _fake.Enqueue("cgi-bin/media/get", FakeResponse.Error(40007, "invalid media_id") with { RestOfBody = never.Task });
+
+        // The headers and the first byte of the JSON error arrive; the rest never does.
+        var download = services.Client().GetTempMediaAsync("MEDIA");
+        await _fake.WaitForAsync("cgi-bin/media/get", 1);
+        var moved = await Eventually.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(250), () => download.IsCompleted, "the request timeout");
+        Assert.True(moved >= TimeSpan.FromSeconds(5), $"timed out after {moved} of fake time, before the 5 s RequestTimeout");
+
+        await Assert.ThrowsAsync<TimeoutException>(() => download);
+        never.SetResult();
     }
 
     [Fact]

@@ -29,6 +29,9 @@ public sealed record RecordedRequest(
 /// <summary>One scripted answer.</summary>
 public sealed record FakeResponse(int Status, byte[] Body, string ContentType, IReadOnlyDictionary<string, string>? Headers = null)
 {
+    /// <summary>When set, the body's first byte is sent (and flushed) at once and the rest once this completes.</summary>
+    public Task? RestOfBody { get; init; }
+
     public static FakeResponse Json(string json, int status = 200)
         => new(status, Encoding.UTF8.GetBytes(json), "application/json; charset=utf-8");
 
@@ -136,6 +139,15 @@ public sealed class FakeWeChatApi : IAsyncDisposable
         foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
         {
             context.Response.Headers[name] = value;
+        }
+
+        if (response.RestOfBody is { } rest && response.Body.Length > 1)
+        {
+            await context.Response.Body.WriteAsync(response.Body.AsMemory(0, 1), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await rest.WaitAsync(context.RequestAborted);
+            await context.Response.Body.WriteAsync(response.Body.AsMemory(1), context.RequestAborted);
+            return;
         }
 
         await context.Response.Body.WriteAsync(response.Body, context.RequestAborted);

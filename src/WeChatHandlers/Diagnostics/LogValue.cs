@@ -1,7 +1,8 @@
-namespace WeChatHandlers.AspNetCore;
+namespace WeChatHandlers;
 
 /// <summary>
-/// The one gate every value passes before it is logged: bounded in length and free of control characters, so that
+/// The one gate every value passes before the framework logs it (the endpoint's lines, and the API client's text from
+/// WeChat, which an answer could fill with anything): bounded in length and free of control characters, so that
 /// no push can forge log lines, inject terminal escapes or blow up a log line.
 /// </summary>
 internal static class LogValue
