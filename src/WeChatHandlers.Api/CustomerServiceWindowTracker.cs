@@ -97,7 +97,11 @@ internal sealed class CustomerServiceWindowTracker : ICustomerServiceWindowTrack
         }
 
         var now = _time.GetUtcNow();
-        var entry = _entries.GetOrAdd((appId, openId), static (_, now) => new Entry(now), now);
+
+        // A user first seen in WeChat's refusal: 45015 says the window is over; 45047 says it is open but spent, until
+        // the user's next message (which resets it) or, at the latest, the longest window's end.
+        var end = errorCode == WeChatErrorCodes.ReplyCountExceeded ? now + CustomerServiceWindow.UserMessageValidity : now;
+        var entry = _entries.GetOrAdd((appId, openId), static (_, end) => new Entry(end), end);
         lock (entry)
         {
             entry.Remaining = 0;

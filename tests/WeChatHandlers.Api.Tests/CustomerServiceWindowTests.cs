@@ -156,6 +156,27 @@ public sealed class CustomerServiceWindowTests : IAsyncLifetime
         Assert.Equal(1, _fake.Count(Send));
     }
 
+    [Theory]
+    [InlineData(45047)]
+    [InlineData(45015)]
+    public async Task A_refusal_for_a_user_the_tracker_never_saw_is_remembered_as_what_it_said(int code)
+    {
+        _fake.Enqueue(Send, FakeResponse.Error(code, "refused"));
+        await Assert.ThrowsAsync<WeChatApiException>(() => _services.Client().SendTextAsync(TestServices.OpenId, "first"));
+
+        var e = await Assert.ThrowsAsync<CustomerServiceWindowClosedException>(() => _services.Client().SendTextAsync(TestServices.OpenId, "second"));
+
+        Assert.Equal(code, e.ErrorCode);
+        Assert.Equal(code == 45047, e.IsReplyCountExceeded);
+        Assert.Equal(code == 45015, e.IsReplyWindowOver);
+        Assert.Equal(1, _fake.Count(Send));
+
+        // The user's next message opens a new window, whatever WeChat said before.
+        Windows.OnUserMessage(TestServices.AppId, TestServices.OpenId, _time.GetUtcNow());
+        await _services.Client().SendTextAsync(TestServices.OpenId, "third");
+        Assert.Equal(2, _fake.Count(Send));
+    }
+
     [Fact]
     public async Task Typing_uses_no_quota_but_fails_fast_once_the_window_is_over()
     {
