@@ -21,6 +21,9 @@ internal static class PayloadParser
 
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
+    private static readonly SymbolDisplayFormat s_annotatedFormat =
+        SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
     public static bool IsPayloadType(ITypeSymbol type) =>
         type is INamedTypeSymbol named && named.GetAttributes().Any(a => IsAttribute(a.AttributeClass, "WeChatPayloadAttribute"));
 
@@ -61,7 +64,13 @@ internal static class PayloadParser
             var location = property.Locations.FirstOrDefault();
             if (!TryClassify(property.Type, out var value, out var collection, out string elementType))
             {
-                Report(report, DiagnosticDescriptors.UnbindableMember, location, type.Name, property.Name, property.Type.ToDisplayString());
+                // The type's own member is an error to fix; an inherited one (a base class the type may not own, perhaps
+                // from another assembly) is left unbound and keeps its default.
+                if (SymbolEqualityComparer.Default.Equals(property.ContainingType, type))
+                {
+                    Report(report, DiagnosticDescriptors.UnbindableMember, location, type.Name, property.Name, property.Type.ToDisplayString());
+                }
+
                 continue;
             }
 
@@ -78,8 +87,9 @@ internal static class PayloadParser
             // is a value it can take: absent, a nullable one is null and a collection empty, as for any member.
             bool required = property.IsRequired
                 || (parameter is not null && !parameter.HasExplicitDefaultValue && collection == CollectionKind.None && !IsNullable(parameter.Type));
-            string itemType = collection != CollectionKind.None && value == ValueKind.Payload && CollectionElement(property.Type) is { IsValueType: true, OriginalDefinition.SpecialType: SpecialType.System_Nullable_T }
-                ? elementType + "?"
+            // The collection's element type as declared, `?` kept (List<Item?>, List<string?>): the items gather in it.
+            string itemType = collection != CollectionKind.None && CollectionElement(property.Type) is { } declared
+                ? declared.ToDisplayString(s_annotatedFormat)
                 : elementType;
             members.Add(new PayloadMemberSpec(property.Name, wire, wrapper, value, collection, elementType, required, itemType));
         }
@@ -105,9 +115,10 @@ internal static class PayloadParser
     }
 
     /// <summary>
-    /// The properties a binder sets: public, instance, with a public <c>set</c> or <c>init</c>, declared on the type or
-    /// inherited from any of its base classes (base members first, in declaration order; a property overridden or
-    /// hidden further down counts once, as the most derived declaration).
+    /// The properties a binder sets: public, instance, with a public <c>set</c> or <c>init</c> (its own, or that of the
+    /// property it overrides), declared on the type or inherited from any of its base classes (base members first, in
+    /// declaration order). A name counts once, as its most derived declaration: a member of any kind that hides a base
+    /// property (<c>new</c>, static or not public) leaves that property unbound.
     /// </summary>
     public static IEnumerable<IPropertySymbol> BindableProperties(INamedTypeSymbol type)
     {
@@ -116,15 +127,16 @@ internal static class PayloadParser
         for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
         {
             var level = new List<IPropertySymbol>();
-            foreach (var property in current.GetMembers().OfType<IPropertySymbol>())
+            foreach (var member in current.GetMembers())
             {
-                if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public)
+                if (member.IsImplicitlyDeclared && member is not IPropertySymbol || member is IMethodSymbol { MethodKind: not MethodKind.Ordinary })
                 {
+                    // Accessors, constructors and compiler-made members hide nothing by name.
                     continue;
                 }
 
-                // The most derived declaration of a name wins, settable or not (a get-only override hides the setter).
-                if (names.Add(property.Name) && property.SetMethod is { DeclaredAccessibility: Accessibility.Public })
+                if (names.Add(member.Name) && member is IPropertySymbol { IsStatic: false, IsIndexer: false, DeclaredAccessibility: Accessibility.Public } property
+                    && Setter(property) is { DeclaredAccessibility: Accessibility.Public })
                 {
                     level.Add(property);
                 }
@@ -140,6 +152,20 @@ internal static class PayloadParser
                 yield return property;
             }
         }
+    }
+
+    // A getter-only override keeps the setter of the property it overrides: `d.Note = x` still compiles.
+    private static IMethodSymbol? Setter(IPropertySymbol property)
+    {
+        for (var current = property; current is not null; current = current.OverriddenProperty)
+        {
+            if (current.SetMethod is { } setter)
+            {
+                return setter;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The container the member's field may stand in: <c>[WeChatField(..., Wrapper = "X")]</c>, else null.</summary>

@@ -415,4 +415,56 @@ public sealed class PayloadTests
             Assert.Equal("pass", payload.GetField("label.Text"));
         }
     }
+
+    private const string Hiding = TestCompilation.Usings + """
+        using System.Collections.Generic;
+        using System.Linq;
+
+        public class Base1
+        {
+            public string Tag { get; set; } = "base";
+            public virtual string Note { get; set; } = "unset";
+            public string Shadow { get; set; } = "s";
+            public DateTimeOffset ReceivedAt { get; set; }
+        }
+
+        [WeChatPayload]
+        public partial class Hider : Base1
+        {
+            private new int Tag { get; set; }
+            public override string Note { get => base.Note; }
+            public static new string Shadow { get; set; } = "static";
+            [WeChatField("lab")] public List<Lab?> Labs { get; init; } = new();
+            [WeChatField("names")] public List<string?> Names { get; init; } = new();
+            public int Hidden() => Tag;
+        }
+
+        [WeChatPayload]
+        public sealed partial class Lab
+        {
+            public string Text { get; init; } = "";
+        }
+
+        public static class HiderHandlers
+        {
+            [OnMessage("hider")]
+            public static void Handle(Hider h, Log log) => log.Add(string.Join(",", ((Base1)h).Tag, h.Hidden(), h.Note, ((Base1)h).Shadow,
+                string.Join("/", h.Labs.Select(l => l?.Text)), string.Join("/", h.Names)));
+        }
+        """;
+
+    [Fact]
+    public async Task Hidden_members_stay_unbound_a_getter_only_override_binds_and_an_inherited_unbindable_member_is_left_alone()
+    {
+        // Compiles clean: the private and static members hiding base properties, the lists of nullable references,
+        // and the base's DateTimeOffset (not bindable, not the type's own: left at its default, no error).
+        var (output, _) = TestCompilation.GenerateClean(Hiding, TestCompilation.Probe);
+
+        var results = await TestCompilation.RunAsync(
+            output,
+            "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>hider</MsgType>"
+            + "<Tag>7</Tag><Note>bound</Note><Shadow>y</Shadow><ReceivedAt>2025-01-01</ReceivedAt><lab><Text>a</Text></lab><names>n1</names><names>n2</names></xml>");
+
+        Assert.Equal(["HiderHandlers.Handle|Success|base,0,bound,s,a,n1/n2"], results);
+    }
 }
