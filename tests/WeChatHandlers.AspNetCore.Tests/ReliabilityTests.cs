@@ -541,6 +541,36 @@ public class LogHygieneTests
     }
 
     [Fact]
+    public void An_aggregate_is_logged_with_every_inner_exception_cleaned()
+    {
+        Exception Thrown(Exception e)
+        {
+            try
+            {
+                throw e;
+            }
+            catch (Exception caught)
+            {
+                return caught;
+            }
+        }
+
+        var aggregate = Thrown(new AggregateException(Thrown(new FormatException("first\u001b[2J")), Thrown(new InvalidOperationException("second\nFAKE"))));
+
+        var logged = LoggedException.For(aggregate);
+        string text = logged.ToString();
+
+        Assert.IsType<LoggedException>(logged);
+        Assert.StartsWith("System.AggregateException: ", text, StringComparison.Ordinal);
+        Assert.Contains("System.FormatException: first?[2J", text, StringComparison.Ordinal);
+        Assert.Contains("(Inner Exception #1) System.InvalidOperationException: second?FAKE", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(text, c => char.IsControl(c) && c is not ('\n' or '\r'));
+
+        var clean = new InvalidOperationException("clean");
+        Assert.Same(clean, LoggedException.For(clean));
+    }
+
+    [Fact]
     public void Logged_values_are_bounded_and_stripped_of_control_characters()
     {
         Assert.Equal("abc", LogValue.Clean("abc"));

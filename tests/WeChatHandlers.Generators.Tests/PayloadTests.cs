@@ -379,9 +379,16 @@ public sealed class PayloadTests
         var results = await TestCompilation.RunAsync(
             output,
             "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>shipment</MsgType><Kind>k</Kind><label/><box></box><box> </box><box><Size>3</Size></box></xml>",
+            "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>shipment</MsgType><Kind>k</Kind><label>\r\n  </label><box><!-- none --></box><box>&#32;</box><box><Size>3</Size></box></xml>",
             """{"ToUserName":"gh","FromUserName":"o","CreateTime":1,"MsgType":"shipment","Kind":"k","label":{},"box":[{},{"Size":3}]}""");
 
-        Assert.Equal(["ShipmentHandlers.Handle|Success|handler built;k,o,derived,0,0/0/3,none,", "ShipmentHandlers.Handle|Success|handler built;k,o,derived,0,0/3,none,"], results);
+        Assert.Equal(
+            [
+                "ShipmentHandlers.Handle|Success|handler built;k,o,derived,0,0/0/3,none,",
+                "ShipmentHandlers.Handle|Success|handler built;k,o,derived,0,0/0/3,none,",
+                "ShipmentHandlers.Handle|Success|handler built;k,o,derived,0,0/3,none,",
+            ],
+            results);
     }
 
     [Fact]

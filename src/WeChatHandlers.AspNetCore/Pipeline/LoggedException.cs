@@ -39,7 +39,13 @@ internal sealed class LoggedException : Exception
         _original = original;
         HResult = original.HResult;
         Source = original.Source;
+
+        // An AggregateException (Task.WhenAll in a handler) holds several: each is shown, as its ToString shows them.
+        Inner = original is AggregateException aggregate ? [.. aggregate.InnerExceptions.Select(e => new LoggedException(e))] : InnerException is LoggedException one ? [one] : [];
     }
+
+    /// <summary>The cleaned copies of the original's inner exceptions (all of an <see cref="AggregateException"/>'s).</summary>
+    public IReadOnlyList<LoggedException> Inner { get; }
 
     /// <summary>The type of the exception the handler threw.</summary>
     public Type OriginalType => _original.GetType();
@@ -49,10 +55,16 @@ internal sealed class LoggedException : Exception
     /// <summary>As <see cref="Exception.ToString"/> prints the original, its messages cleaned.</summary>
     public override string ToString()
     {
-        var text = new StringBuilder(OriginalType.FullName).Append(": ").Append(Message);
-        if (InnerException is { } inner)
+        var text = new StringBuilder(OriginalType.ToString());
+        if (Message.Length > 0)
         {
-            text.Append(" ---> ").Append(inner.ToString()).AppendLine().Append("   --- End of inner exception stack trace ---");
+            text.Append(": ").Append(Message);
+        }
+
+        for (int i = 0; i < Inner.Count; i++)
+        {
+            text.Append(i == 0 ? " ---> " : Environment.NewLine + $" ---> (Inner Exception #{i}) ").Append(Inner[i].ToString())
+                .AppendLine().Append("   --- End of inner exception stack trace ---");
         }
 
         if (StackTrace is { } stack)

@@ -101,7 +101,7 @@ public readonly ref struct WeChatNode
             return true;
         }
 
-        if (_kind == NodeKind.XmlText && _value.Kind == SlotKind.Raw && WeChatPayload.TrimWhitespace(_data.Slice(_value.Start, _value.Length)).IsEmpty)
+        if (_kind == NodeKind.XmlText && WeChatPayload.IsBlank(_data.Slice(_value.Start, _value.Length), _value.Kind))
         {
             obj = new WeChatNode(_data, NodeKind.XmlEmptyObject, _value, _nameStart, _nameLength, _nameEscaped);
             return true;

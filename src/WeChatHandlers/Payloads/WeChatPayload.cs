@@ -148,7 +148,21 @@ public readonly struct WeChatPayload
     private bool HasText(WeChatField field)
     {
         var slot = _fields[(int)field];
-        return slot.Kind != SlotKind.Absent && !TrimWhitespace(Data.Span.Slice(slot.Start, slot.Length)).IsEmpty;
+        return slot.Kind != SlotKind.Absent && !IsBlank(Data.Span.Slice(slot.Start, slot.Length), slot.Kind);
+    }
+
+    /// <summary>Whether a value is empty or only whitespace once decoded (<c>&amp;#32;</c>, <c>"\u0020"</c>, a comment).</summary>
+    internal static bool IsBlank(ReadOnlySpan<byte> raw, SlotKind kind)
+    {
+        if (kind == SlotKind.Raw)
+        {
+            return TrimWhitespace(raw).IsEmpty;
+        }
+
+        // Decoding never lengthens; a value that does not fit the scratch is long enough to hold a character.
+        Span<byte> scratch = stackalloc byte[64];
+        int n = Decode(raw, kind, scratch, out bool complete);
+        return complete && TrimWhitespace(scratch[..n]).IsEmpty;
     }
 
     /// <summary>

@@ -519,8 +519,8 @@ internal static class XmlPayloadReader
     private static int ReadReference(ReadOnlySpan<byte> xml, int at, out int codePoint)
     {
         var rest = xml[(at + 1)..];
-        // Long enough for any entity and for a character reference with leading zeros, which XML allows.
-        int semi = rest[..Math.Min(rest.Length, 40)].IndexOf((byte)';');
+        // Long enough for any entity and for a character reference with leading zeros, which XML allows (up to 1 KB).
+        int semi = rest[..Math.Min(rest.Length, 1024)].IndexOf((byte)';');
         if (semi <= 0)
         {
             throw new WeChatPayloadException("Unterminated or empty entity reference", at);

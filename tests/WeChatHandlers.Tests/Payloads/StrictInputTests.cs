@@ -40,6 +40,12 @@ public class StrictInputTests
     [InlineData("""{"ToUserName":"g","FromUserName":"","CreateTime":1,"MsgType":"text"}""", "FromUserName")]
     [InlineData("""{"ToUserName":"g","FromUserName":"o","CreateTime":1,"MsgType":""}""", "MsgType")]
     [InlineData("""{"ToUserName":"g","FromUserName":"o","CreateTime":1,"MsgType":"event","Event":" "}""", "Event")]
+
+    // Blank once decoded: a reference, an escape, a comment.
+    [InlineData("<xml><ToUserName>&#32;</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType></xml>", "ToUserName")]
+    [InlineData("<xml><ToUserName>g</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>event</MsgType><Event>&#x20;<!-- x --></Event></xml>", "Event")]
+    [InlineData("""{"ToUserName":"\u0020","FromUserName":"o","CreateTime":1,"MsgType":"text"}""", "ToUserName")]
+    [InlineData("""{"ToUserName":"g","FromUserName":"o","CreateTime":1,"MsgType":"event","Event":"\n\t"}""", "Event")]
     public void A_push_missing_a_header_is_malformed(string packet, string field) =>
         Assert.Equal($"The push has no {field}", Rejects(packet, field).Reason);
 
@@ -214,8 +220,8 @@ public class StrictInputTests
     [Fact]
     public void Character_references_may_have_leading_zeros()
     {
-        var p = WeChatPayload.Parse(Encoding.UTF8.GetBytes(Text("<Content>&#x0000000041;&#000066;\uFFFD</Content>")));
-        Assert.Equal("AB\uFFFD", p.GetString(WeChatField.Content));
+        var p = WeChatPayload.Parse(Encoding.UTF8.GetBytes(Text("<Content>&#x0000000041;&#000066;&#x" + new string('0', 60) + "43;\uFFFD</Content>")));
+        Assert.Equal("ABC\uFFFD", p.GetString(WeChatField.Content));
     }
 
     [Theory]
