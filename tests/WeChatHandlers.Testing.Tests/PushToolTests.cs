@@ -117,8 +117,8 @@ public sealed class PushToolTests : IAsyncLifetime
     [Theory]
     [InlineData("--help")]
     [InlineData("fake-api", "--help")]
-    [InlineData("send", "http://127.0.0.1:1/wechat", "-h")]
-    public async Task Help_anywhere_prints_the_usage(params string[] args)
+    [InlineData("send", "-h")]
+    public async Task Help_as_or_after_the_command_prints_the_usage(params string[] args)
     {
         var (code, output, _) = await RunAsync(args);
         Assert.Equal(0, code);

@@ -49,7 +49,8 @@ public static class PushCommand
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         environment ??= Environment.GetEnvironmentVariable;
-        if (args.Length == 0 || args[0] is "help" || args.Any(a => a is "-h" or "--help"))
+        // Help as the command or right after it ("wechat-push fake-api --help"); later, "-h" may be an option's value.
+        if (args.Length == 0 || args[0] is "help" or "-h" or "--help" || (args.Length > 1 && args[1] is "-h" or "--help"))
         {
             await output.WriteLineAsync(Usage).ConfigureAwait(false);
             return args.Length == 0 ? 2 : 0;
