@@ -84,16 +84,20 @@ public sealed class AccessTokenTests : IAsyncLifetime
         Assert.Equal(first, refetched);
     }
 
-    [Fact]
-    public async Task A_lifetime_shorter_than_the_margin_is_cached_for_half_of_it()
+    [Theory]
+    [InlineData(200, 100)]
+    [InlineData(302, 151)]
+    [InlineData(600, 300)]
+    [InlineData(601, 301)]
+    public async Task A_lifetime_under_twice_the_margin_is_cached_for_half_of_it(int expiresIn, int cachedSeconds)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var services = TestServices.Create(_fake, time: time);
         var tokens = services.GetRequiredService<IAccessTokenProvider>();
-        _fake.TokenExpiresIn = 200;
+        _fake.TokenExpiresIn = expiresIn;
 
         await tokens.GetAccessTokenAsync(TestServices.AppId);
-        time.Advance(TimeSpan.FromSeconds(99));
+        time.Advance(TimeSpan.FromSeconds(cachedSeconds) - TimeSpan.FromMilliseconds(600));
         await tokens.GetAccessTokenAsync(TestServices.AppId);
         Assert.Equal(1, _fake.Count("cgi-bin/stable_token"));
 

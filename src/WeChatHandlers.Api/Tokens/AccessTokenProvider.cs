@@ -224,8 +224,9 @@ internal sealed class AccessTokenProvider : IAccessTokenProvider
 
         var lifetime = TimeSpan.FromSeconds(result.ExpiresIn);
 
-        // stable_token promises expires_in >= 300; should a shorter one arrive, use half of it rather than nothing.
-        var usable = lifetime > ExpiryMargin ? lifetime - ExpiryMargin : lifetime / 2;
+        // stable_token promises expires_in >= 300. A lifetime under twice the margin is used for half of it (rather than
+        // nothing): continuous with the margin rule, which takes over at 600 s.
+        var usable = lifetime > ExpiryMargin * 2 ? lifetime - ExpiryMargin : lifetime / 2;
         var token = new AccessToken(result.AccessToken, fetchedAt + usable);
         Log.TokenFetched(_logger, account.AppId, api, token.ExpiresAt);
         return token;
