@@ -176,6 +176,17 @@ public sealed class CustomerServiceClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Media_download_of_an_empty_body_is_an_invalid_response()
+    {
+        _fake.Enqueue("cgi-bin/media/get", new FakeResponse(200, [], "image/jpeg"));
+
+        var e = await Assert.ThrowsAsync<HttpRequestException>(() => _services.Client().GetTempMediaAsync("MEDIA_ID"));
+
+        Assert.Equal(HttpRequestError.InvalidResponse, e.HttpRequestError);
+        Assert.Contains("empty body", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Media_download_raises_a_json_error_even_when_labelled_as_an_image()
     {
         _fake.Enqueue("cgi-bin/media/get", new FakeResponse(200, Encoding.UTF8.GetBytes("{\"errcode\":40007,\"errmsg\":\"invalid media_id\"}"), "image/jpeg"));

@@ -269,8 +269,13 @@ internal sealed class CustomerServiceClient : ICustomerServiceClient
                     : throw new HttpRequestException(HttpRequestError.InvalidResponse, $"WeChat API {MediaGetApi} for AppId {AppId} answered a JSON body without an errcode instead of media.");
             }
 
-            var content = read == 1 ? new PrefixedReadStream(first, stream) : stream;
-            return new WeChatOutcome<TemporaryMediaContent>(new TemporaryMediaContent(response, content), 0, null);
+            if (read == 0)
+            {
+                // No media is zero bytes: an empty answer is a failure to report, not a file to hand out.
+                throw new HttpRequestException(HttpRequestError.InvalidResponse, $"WeChat API {MediaGetApi} for AppId {AppId} answered an empty body instead of media.");
+            }
+
+            return new WeChatOutcome<TemporaryMediaContent>(new TemporaryMediaContent(response, new PrefixedReadStream(first, stream)), 0, null);
         }
         catch
         {
