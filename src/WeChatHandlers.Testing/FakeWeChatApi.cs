@@ -34,6 +34,9 @@ public static class WeChatApiPaths
 
     /// <summary><c>cgi-bin/media/get</c>: temporary media download.</summary>
     public const string GetMedia = "cgi-bin/media/get";
+
+    /// <summary>Every API the fake serves.</summary>
+    public static IReadOnlyList<string> All { get; } = [StableToken, Token, Send, Typing, UploadMedia, GetMedia];
 }
 
 /// <summary>One request the fake received.</summary>
@@ -169,10 +172,19 @@ public sealed class FakeWeChatApi : IAsyncDisposable
     /// <param name="errorCode">The errcode.</param>
     /// <param name="errorMessage">The errmsg; WeChat's usual text for the known codes when <see langword="null"/>.</param>
     /// <param name="times">How many calls fail.</param>
+    /// <exception cref="ArgumentException"><paramref name="api"/> is not an API the fake serves (a failure that could never match).</exception>
     public void FailNext(string api, int errorCode, string? errorMessage = null, int times = 1)
     {
         ArgumentException.ThrowIfNullOrEmpty(api);
         ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
+
+        // "/cgi-bin/…" and "cgi-bin/…" name the same API; a name the fake does not serve would fail nothing, silently.
+        api = api.TrimStart('/');
+        if (!WeChatApiPaths.All.Contains(api))
+        {
+            throw new ArgumentException($"'{api}' is not an API the fake serves; use one of WeChatApiPaths ({string.Join(", ", WeChatApiPaths.All)}).", nameof(api));
+        }
+
         var queue = _failures.GetOrAdd(api, _ => new ConcurrentQueue<(int, string)>());
         for (int i = 0; i < times; i++)
         {

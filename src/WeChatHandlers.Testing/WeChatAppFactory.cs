@@ -24,13 +24,24 @@ public class WeChatAppFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
     private HttpClient? _http;
     private HandlerObserver? _observer;
     private Uri? _address;
+    private bool _disposed;
 
-    /// <summary>A factory for the app, configured with <paramref name="account"/>.</summary>
-    /// <param name="account">The credentials; <see cref="WeChatTestAccount.Default"/> when <see langword="null"/>.</param>
-    public WeChatAppFactory(WeChatTestAccount? account = null) => Account = account ?? WeChatTestAccount.Default;
+    /// <summary>
+    /// A factory for the app with <see cref="WeChatTestAccount.Default"/> (set <see cref="Account"/> for another). The one
+    /// public constructor takes nothing, so the factory can be an xunit class fixture
+    /// (<c>IClassFixture&lt;WeChatAppFactory&lt;Program&gt;&gt;</c>), shared by a class's tests.
+    /// </summary>
+    public WeChatAppFactory()
+        : this(WeChatTestAccount.Default)
+    {
+    }
 
-    /// <summary>The account the app is configured with and pushes are signed with.</summary>
-    public WeChatTestAccount Account { get; }
+    /// <summary>A factory for the app, configured with <paramref name="account"/> (for a derived factory).</summary>
+    /// <param name="account">The credentials.</param>
+    protected WeChatAppFactory(WeChatTestAccount account) => Account = account ?? throw new ArgumentNullException(nameof(account));
+
+    /// <summary>The account the app is configured with and pushes are signed with; set it before the start.</summary>
+    public WeChatTestAccount Account { get; init; }
 
     /// <summary>The path of the app's callback (<c>MapWeChatCallback</c>); <c>/wechat</c> unless set before the start.</summary>
     public string CallbackPath { get; init; } = "/wechat";
@@ -45,6 +56,7 @@ public class WeChatAppFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
     /// <param name="cancellationToken">Cancels starting the fake API.</param>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_address is not null)
         {
             return;
@@ -88,6 +100,7 @@ public class WeChatAppFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
     /// <summary>Stops the app and the fake API.</summary>
     public override async ValueTask DisposeAsync()
     {
+        _disposed = true;
         _observer?.Dispose();
         _http?.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);

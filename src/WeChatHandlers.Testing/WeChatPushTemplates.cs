@@ -17,8 +17,8 @@ internal static class WeChatPushTemplates
         ["text"] = p => p.Text("MsgType", "text").Text("Content", "this is a test").Number("MsgId", NextMsgId()),
         ["image"] = p => p.Text("MsgType", "image").Text("PicUrl", "https://mmbiz.qpic.cn/example.jpg").Text("MediaId", "media-id-1").Number("MsgId", NextMsgId()),
         ["miniprogrampage"] = p => p.Text("MsgType", "miniprogrampage").Number("MsgId", NextMsgId()).Text("Title", "A card")
-            .Text("AppId", "wx49f0ab532d5d035a").Text("PagePath", "pages/index/index").Text("ThumbUrl", "").Text("ThumbMediaId", ""),
-        ["user_enter_tempsession"] = p => Event(p, "user_enter_tempsession").Text("SessionFrom", ""),
+            .Text("AppId", "wx49f0ab532d5d035a").Text("PagePath", "pages/index/index").Text("ThumbUrl", "https://mmbiz.qpic.cn/example-thumb.jpg").Text("ThumbMediaId", "thumb-media-id-1"),
+        ["user_enter_tempsession"] = p => Event(p, "user_enter_tempsession").Text("SessionFrom", "order-page"),
         ["subscribe_msg_popup_event"] = p => Event(p, "subscribe_msg_popup_event").List("List", "SubscribeMsgPopupEvent",
             i => i.Text("TemplateId", "hD-ixGOhYmUfjOnI8MCzQMPshzGVeux_2vzyvQu7O68").Text("SubscribeStatusString", "accept").Text("PopupScene", "0"),
             i => i.Text("TemplateId", "bKJ6bcZTtBSKN7J7wfwIy8o6Nz1IuBGkqYr_8_d3AAo").Text("SubscribeStatusString", "reject").Text("PopupScene", "0")),
@@ -46,7 +46,7 @@ internal static class WeChatPushTemplates
                 a => a.Number("ActionTime", 1700003600).Number("ActionType", 100002).Text("ActionMsg", "in transit")),
         ["xpay_goods_deliver_notify"] = p => Event(p, "xpay_goods_deliver_notify").Text("OpenId", WeChatPush.DefaultUser).Text("OutTradeNo", "trade-1").Number("Env", 0)
             .Child("WeChatPayInfo", w => w.Text("MchOrderNo", "mch-1").Text("TransactionId", "4200001234202311011234567890").Number("PaidTime", 1700000000))
-            .Child("GoodsInfo", g => g.Text("ProductId", "coins-100").Number("Quantity", 1).Number("OrigPrice", 100).Number("ActualPrice", 100).Text("Attach", "")),
+            .Child("GoodsInfo", g => g.Text("ProductId", "coins-100").Number("Quantity", 1).Number("OrigPrice", 100).Number("ActualPrice", 100).Text("Attach", "attach-1")),
         ["debug_demo"] = p => Event(p, "debug_demo").Text("debug_str", "hello world"),
     };
 
@@ -71,9 +71,14 @@ internal static class WeChatPushTemplates
 
     private static PushObject Event(PushObject p, string name) => p.Text("MsgType", "event").Text("Event", name);
 
+    // protocol.md §6.7: here FromUserName is the platform's push-service account, and OpenID the user it is about.
     private static void Authorization(PushObject p, string name) =>
-        Event(p, name).Text("OpenID", WeChatPush.DefaultUser).Text("AppID", "wx49f0ab532d5d035a").Text("RevokeInfo", "1").Text("PluginID", "").Text("OpenPID", "");
+        Event(p, name).Text("FromUserName", PlatformAccount).Text("OpenID", WeChatPush.DefaultUser).Text("AppID", "wx49f0ab532d5d035a")
+            .Text("RevokeInfo", "1").Text("PluginID", "wx-plugin-1").Text("OpenPID", "openpid-1");
+
+    /// <summary>The sender of platform events (authorization changes): not a user.</summary>
+    internal const string PlatformAccount = "weixin-push-service";
 
     private static PushObject Trade(PushObject p) => p.Text("transaction_id", "4200001234202311011234567890").Text("merchant_id", "1230000109")
-        .Text("sub_merchant_id", "").Text("merchant_trade_no", "order-1");
+        .Text("sub_merchant_id", "1900000109").Text("merchant_trade_no", "order-1");
 }

@@ -40,3 +40,39 @@ public sealed class AppFactoryTests
         Assert.Equal(format == WeChatFormat.Json ? '{' : '<', transfer.Reply![0]);
     }
 }
+
+/// <summary>The factory as an xunit class fixture: one app for the class's tests, built by xunit itself.</summary>
+public sealed class AppFactoryFixtureTests(WeChatAppFactory<Program> app) : IClassFixture<WeChatAppFactory<Program>>, IAsyncLifetime
+{
+    public Task InitializeAsync() => app.StartAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_class_fixture_factory_starts_once_and_serves_each_test()
+    {
+        var response = await app.SendAsync(WeChatPush.Text("help").From("fixture-user"));
+
+        Assert.Equal(["SupportHandlers.Help"], response.Handlers);
+        Assert.Contains(app.Api.Messages, m => m.ToUser == "fixture-user");
+    }
+
+    [Fact]
+    public async Task A_disposed_factory_refuses_to_start_again()
+    {
+        await using var other = new WeChatAppFactory<Program>();
+        await other.StartAsync();
+        await other.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => other.StartAsync());
+    }
+
+    [Fact]
+    public void A_failure_for_an_api_the_fake_does_not_serve_is_refused_and_a_leading_slash_is_the_same_api()
+    {
+        var e = Assert.Throws<ArgumentException>(() => app.Api.FailNext("cgi-bin/message/custom/sned", 45015));
+        Assert.Contains("cgi-bin/message/custom/send", e.Message, StringComparison.Ordinal);
+
+        app.Api.FailNext("/" + WeChatApiPaths.Typing, 45015);
+    }
+}
