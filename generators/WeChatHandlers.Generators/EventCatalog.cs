@@ -43,7 +43,8 @@ internal static class EventCatalog
     {
         ["user_enter_tempsession"] = new(new[] { "SessionFrom" }),
         ["subscribe_msg_popup_event"] = new(new[] { "SubscribeMsgPopupEvent", "List" }, ("List", new[] { "TemplateId", "SubscribeStatusString", "PopupScene" })),
-        ["subscribe_msg_change_event"] = new(new[] { "SubscribeMsgChangeEvent", "List" }, ("List", new[] { "TemplateId", "SubscribeStatusString" })),
+        // One official example wraps a change event's list as a popup event's: read tolerantly (protocol notes 6.5).
+        ["subscribe_msg_change_event"] = new(new[] { "SubscribeMsgChangeEvent", "SubscribeMsgPopupEvent", "List" }, ("List", new[] { "TemplateId", "SubscribeStatusString" })),
         ["subscribe_msg_sent_event"] = new(new[] { "SubscribeMsgSentEvent", "List" }, ("List", new[] { "TemplateId", "MsgID", "ErrorCode", "ErrorStatus" })),
         ["wxa_media_check"] = new(
             new[] { "appid", "trace_id", "version", "result", "detail", "errcode", "errmsg", "isrisky", "extra_info_json", "status_code" },

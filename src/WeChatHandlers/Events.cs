@@ -1,6 +1,8 @@
 // The built-in payload types: the events of protocol notes §6.5–6.9, as DESIGN.md "Typed payloads" lists them.
 // Their binders are generated (this project runs the generator for them), like every user payload type.
 
+using System.ComponentModel;
+
 namespace WeChatHandlers;
 
 /// <summary>One template the user acted on in the subscribe-message popup.</summary>
@@ -65,9 +67,26 @@ public sealed partial class SubscribeMsgChangeEvent
     /// <summary>The event name.</summary>
     public string Event { get; init; } = string.Empty;
 
-    /// <summary>One item per template (XML wrapper <c>&lt;SubscribeMsgChangeEvent&gt;</c>; JSON object or array).</summary>
+    private readonly IReadOnlyList<SubscribeMsgChangeItem> _list = [];
+
+    /// <summary>
+    /// One item per template (XML wrapper <c>&lt;SubscribeMsgChangeEvent&gt;</c>, or <c>&lt;SubscribeMsgPopupEvent&gt;</c>
+    /// as one official example has it; JSON object or array).
+    /// </summary>
     [WeChatField("List", Wrapper = "SubscribeMsgChangeEvent")]
-    public IReadOnlyList<SubscribeMsgChangeItem> List { get; init; } = [];
+    public IReadOnlyList<SubscribeMsgChangeItem> List
+    {
+        get => _list.Count > 0 ? _list : ListInPopupWrapper;
+        init => _list = value;
+    }
+
+    /// <summary>
+    /// The items of a change event sent inside the popup event's XML wrapper (a documented example does; protocol
+    /// notes say to read it tolerantly). <see cref="List"/> includes them: read that.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [WeChatField("List", Wrapper = "SubscribeMsgPopupEvent")]
+    public IReadOnlyList<SubscribeMsgChangeItem> ListInPopupWrapper { get; init; } = [];
 }
 
 /// <summary>The delivery result of one subscribe message.</summary>

@@ -57,6 +57,7 @@ public class BuiltInEventTests
 
     [Theory]
     [InlineData(nameof(Pushes.ChangeXml))]
+    [InlineData(nameof(Pushes.ChangeXmlInPopupWrapper))]
     [InlineData(nameof(Pushes.ChangeJson))]
     public void Change(string name)
     {

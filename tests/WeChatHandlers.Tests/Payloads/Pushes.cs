@@ -32,6 +32,10 @@ public static class Pushes
     public static readonly string ChangeXml = Xml("subscribe_msg_change_event",
         "<SubscribeMsgChangeEvent><List><TemplateId><![CDATA[VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc]]></TemplateId><SubscribeStatusString><![CDATA[reject]]></SubscribeStatusString></List></SubscribeMsgChangeEvent>");
 
+    // One official example wraps the change event's list as a popup event's (protocol notes 6.5, [R49]).
+    public static readonly string ChangeXmlInPopupWrapper = Xml("subscribe_msg_change_event",
+        "<SubscribeMsgPopupEvent><List><TemplateId><![CDATA[VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc]]></TemplateId><SubscribeStatusString><![CDATA[reject]]></SubscribeStatusString></List></SubscribeMsgPopupEvent>");
+
     public static readonly string ChangeJson = Json("subscribe_msg_change_event",
         "\"List\":[{\"TemplateId\":\"VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc\",\"SubscribeStatusString\":\"reject\"}]");
 
