@@ -43,7 +43,7 @@ internal static class WeChatPushTemplates
             .Number("Version", 3).Number("Count", 2)
             .List("Actions", null,
                 a => a.Number("ActionTime", 1700000000).Number("ActionType", 100001).Text("ActionMsg", "picked up"),
-                a => a.Number("ActionTime", 1700003600).Number("ActionType", 100002).Text("ActionMsg", "in transit")),
+                a => a.Number("ActionTime", 1700003600).Number("ActionType", 200001).Text("ActionMsg", "in transit")),
         ["xpay_goods_deliver_notify"] = p => Event(p, "xpay_goods_deliver_notify").Text("OpenId", WeChatPush.DefaultUser).Text("OutTradeNo", "trade-1").Number("Env", 0)
             .Child("WeChatPayInfo", w => w.Text("MchOrderNo", "mch-1").Text("TransactionId", "4200001234202311011234567890").Number("PaidTime", 1700000000))
             .Child("GoodsInfo", g => g.Text("ProductId", "coins-100").Number("Quantity", 1).Number("OrigPrice", 100).Number("ActualPrice", 100).Text("Attach", "attach-1")),

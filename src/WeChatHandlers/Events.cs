@@ -457,7 +457,11 @@ public sealed partial class ExpressPathAction
     /// <summary>When it happened (Unix seconds).</summary>
     public long ActionTime { get; init; }
 
-    /// <summary>The step's type (100001 picked up, 200001 in transit, 300001 delivering, 300002 delivered, …).</summary>
+    /// <summary>
+    /// The step's type, as WeChat's logistics documentation lists them: 100001 picked up, 100002 pick-up failed, 100003
+    /// courier assigned, 200001 in transit, 300002 out for delivery, 300003 signed for, 300004 signing failed, 400001
+    /// order cancelled, 400002 held.
+    /// </summary>
     public int ActionType { get; init; }
 
     /// <summary>The carrier's description.</summary>
