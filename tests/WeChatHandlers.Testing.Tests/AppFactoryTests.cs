@@ -68,11 +68,18 @@ public sealed class AppFactoryFixtureTests(WeChatAppFactory<Program> app) : ICla
     }
 
     [Fact]
-    public void A_failure_for_an_api_the_fake_does_not_serve_is_refused_and_a_leading_slash_is_the_same_api()
+    public async Task A_failure_for_an_api_the_fake_does_not_serve_is_refused_and_a_leading_slash_is_the_same_api()
     {
         var e = Assert.Throws<ArgumentException>(() => app.Api.FailNext("cgi-bin/message/custom/sned", 45015));
         Assert.Contains("cgi-bin/message/custom/send", e.Message, StringComparison.Ordinal);
 
-        app.Api.FailNext("/" + WeChatApiPaths.Typing, 45015);
+        // On a fake of its own, so nothing stays queued for the class's other tests: the failure is answered.
+        await using var fake = await FakeWeChatApi.StartAsync();
+        fake.FailNext("/" + WeChatApiPaths.Typing, 45015);
+        using var http = new HttpClient { BaseAddress = fake.BaseAddress };
+        using var answer = await http.PostAsync(WeChatApiPaths.Typing + "?access_token=any", new StringContent("{}"));
+
+        Assert.Contains("45015", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(45015, Assert.Single(fake.Calls).ErrorCode);
     }
 }
