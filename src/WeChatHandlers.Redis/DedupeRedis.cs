@@ -41,6 +41,12 @@ internal abstract class DedupeRedis : IAsyncDisposable
     /// <summary><c>SET key D PX window</c>, whoever holds the key.</summary>
     public abstract ValueTask MarkDoneAsync(string prefix, string key, TimeSpan window);
 
+    /// <summary>
+    /// <c>SET key D PX window</c> without a task (<see cref="IBackgroundDoneMarks"/>): false when this client cannot
+    /// send it so, and the caller awaits <see cref="MarkDoneAsync"/> instead.
+    /// </summary>
+    public virtual bool TryMarkDoneInBackground(string prefix, string key, TimeSpan window, IDoneMarkFailures failures) => false;
+
     /// <summary>Extends the owner's lease; false when the owner no longer holds it.</summary>
     public abstract ValueTask<bool> RenewAsync(string prefix, string key, long owner, TimeSpan lease);
 

@@ -14,7 +14,7 @@ namespace WeChatHandlers.Redis;
 /// arrives afterwards runs again; run Redis with <c>appendonly yes</c> (<c>appendfsync everysec</c> loses at most
 /// a second of marks) or accept that window. Leases need no persistence: a forgotten lease is a dead owner.
 /// </remarks>
-public sealed class RedisWeChatDedupeStore : IWeChatDedupeStore
+public sealed class RedisWeChatDedupeStore : IWeChatDedupeStore, IBackgroundDoneMarks
 {
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(50);
     private readonly DedupeRedis _redis;
@@ -67,6 +67,9 @@ public sealed class RedisWeChatDedupeStore : IWeChatDedupeStore
         // Done whoever holds the key now: the message was handled. A failed run frees the key only if it still owns it.
         return succeeded ? _redis.MarkDoneAsync(_prefix, key, window) : _redis.ReleaseAsync(_prefix, key, owner);
     }
+
+    bool IBackgroundDoneMarks.TryMarkDone(string key, TimeSpan window, IDoneMarkFailures failures) =>
+        _redis.TryMarkDoneInBackground(_prefix, key, window, failures);
 
     /// <inheritdoc />
     public async ValueTask<WeChatDedupeDecision> WaitAsync(string key, long owner, TimeSpan lease, TimeSpan timeout, CancellationToken cancellationToken)

@@ -166,6 +166,38 @@ public sealed class RedisFaultTests(RedisServerFixture redis) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task A_done_mark_the_store_refuses_after_the_handler_ran_is_logged_and_counted_once_and_the_push_still_succeeds()
+    {
+        // A server that takes claims and refuses done marks, as a Redis at its memory limit with a volatile policy may.
+        await using var server = new FakeRespServer(command => command switch
+        {
+            ["SET", _, "D", ..] => "-OOM command not allowed when used memory > 'maxmemory'.\r\n",
+            ["INFO", ..] => "$0\r\n\r\n",
+            _ => "+OK\r\n",
+        });
+        var probe = new Probe();
+        await using var app = await TestApp.StartAsync(services: s =>
+        {
+            s.AddSingleton(probe);
+            s.AddWeChatRedisDedupe(server.Configuration);
+        });
+        await WaitHealthyAsync(app);
+        using var failures = app.Counter("wechat.dedupe.store_failures");
+
+        Assert.Equal("success", await (await app.PostPlainAsync(TestApp.TextXml("m-oom", 7100))).Content.ReadAsStringAsync());
+
+        await Eventually.HoldsAsync(() => failures.GetMeasurementSnapshot().Count > 0, "the refused mark is counted");
+        var counted = Assert.Single(failures.GetMeasurementSnapshot());
+        Assert.Equal("complete", counted.Tags["operation"]);
+        var line = Assert.Single(app.Logs.GetSnapshot(), r => r.Message.Contains("failed to record the outcome of", StringComparison.Ordinal));
+        Assert.Contains("OOM command not allowed", line.Message, StringComparison.Ordinal);
+        Assert.Contains("a retry may run the handler again", line.Message, StringComparison.Ordinal);
+        Assert.Null(line.Exception);
+        Assert.Single(probe.Calls, c => c.Detail == "m-oom");
+        Assert.Single(server.Commands, c => c is ["SET", _, "D", ..]);
+    }
+
+    [Fact]
     public async Task An_instance_starts_while_the_store_is_unreachable_and_its_health_check_says_so()
     {
         var probe = new Probe();

@@ -204,6 +204,105 @@ public sealed class RespClientTests(RedisServerFixture redis) : IClassFixture<Re
         Assert.False(client.IsConnected);
     }
 
+    [Fact]
+    public async Task A_background_done_mark_is_written_in_order_with_the_awaited_commands_and_reports_nothing_when_it_succeeds()
+    {
+        string prefix = $"resp-bg-{Guid.NewGuid():N}:";
+        var failures = new RecordedFailures();
+        await using var dedupe = new RespDedupeRedis(new RespClient(Endpoint(redis.Configuration), TimeProvider.System), NoFallback);
+        await Eventually.HoldsAsync(() => dedupe.Client.IsConnected, "the client connects");
+
+        // One connection, one order: a read awaited right after a background mark already sees the mark, and the
+        // awaited commands around the marks each get their own reply.
+        for (int i = 0; i < 200; i++)
+        {
+            string key = $"k{i}";
+            Assert.True(await dedupe.ClaimAsync(prefix, key, i, TimeSpan.FromMinutes(1)));
+            Assert.True(dedupe.TryMarkDoneInBackground(prefix, key, TimeSpan.FromMinutes(5), failures));
+            Assert.Equal(DedupeKeyState.Done, await dedupe.ReadAsync(prefix, key));
+            Assert.Equal(DedupeKeyState.Absent, await dedupe.ReadAsync(prefix, key + "-other"));
+        }
+
+        using var check = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        Assert.Equal("D", (string?)await check.GetDatabase().StringGetAsync(prefix + "k7"));
+        Assert.InRange((await check.GetDatabase().KeyTimeToLiveAsync(prefix + "k7"))!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+        Assert.Empty(failures.Seen);
+    }
+
+    [Fact]
+    public async Task A_background_done_mark_refused_by_the_server_is_reported_with_its_error_and_the_connection_goes_on()
+    {
+        await using var server = new FakeRespServer(command => command is ["SET", _, "D", ..]
+            ? "-OOM command not allowed when used memory > 'maxmemory'.\r\n"
+            : "+OK\r\n");
+        var failures = new RecordedFailures();
+        await using var dedupe = new RespDedupeRedis(new RespClient(Endpoint(server.Configuration), TimeProvider.System), NoFallback);
+        await Eventually.HoldsAsync(() => dedupe.Client.IsConnected, "the client connects");
+
+        Assert.True(dedupe.TryMarkDoneInBackground("p:", "m:1", TimeSpan.FromMinutes(5), failures));
+        Assert.Equal(RespKind.Status, (await dedupe.Client.ExecuteAsync("PING")).Kind);
+
+        // The PING's reply came after the mark's on the same connection: the mark's failure has been reported.
+        var (key, error) = Assert.Single(failures.Seen);
+        Assert.Equal("m:1", key);
+        Assert.StartsWith("OOM", Assert.IsType<RedisServerException>(error).Message, StringComparison.Ordinal);
+        Assert.Equal(1, server.Connections);
+        Assert.Contains(server.Commands, c => string.Join(' ', c) == "SET p:m:1 D PX 300000");
+    }
+
+    [Fact]
+    public async Task A_background_done_mark_in_flight_when_the_connection_drops_is_reported_as_lost()
+    {
+        await using var server = new FakeRespServer(command => command[0] == "SET" ? null : "+OK\r\n");
+        var failures = new RecordedFailures();
+        await using var dedupe = new RespDedupeRedis(new RespClient(Endpoint(server.Configuration), TimeProvider.System), NoFallback);
+        await Eventually.HoldsAsync(() => dedupe.Client.IsConnected, "the client connects");
+
+        Assert.True(dedupe.TryMarkDoneInBackground("p:", "m:2", TimeSpan.FromMinutes(5), failures));
+        await Eventually.HoldsAsync(() => server.Commands.Any(c => c[0] == "SET"), "the server receives the SET");
+        Assert.Empty(failures.Seen);
+        server.DropClients();
+
+        await Eventually.HoldsAsync(() => !failures.Seen.IsEmpty, "the lost mark is reported");
+        var (key, error) = Assert.Single(failures.Seen);
+        Assert.Equal("m:2", key);
+        Assert.StartsWith("The connection to Redis failed", Assert.IsType<RedisConnectionException>(error).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_background_done_mark_left_unanswered_is_reported_at_the_command_timeout()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var server = new FakeRespServer(command => command[0] == "SET" ? null : "+OK\r\n");
+        var failures = new RecordedFailures();
+        await using var dedupe = new RespDedupeRedis(new RespClient(Endpoint(server.Configuration) with { CommandTimeout = s_second }, time), NoFallback);
+        await Eventually.HoldsAsync(() => dedupe.Client.IsConnected, "the client connects");
+
+        Assert.True(dedupe.TryMarkDoneInBackground("p:", "m:3", TimeSpan.FromMinutes(5), failures));
+        await Eventually.HoldsAsync(() => server.Commands.Any(c => c[0] == "SET"), "the server receives the SET");
+        var waited = await Eventually.AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(50), () => !failures.Seen.IsEmpty, "the unanswered mark is reported");
+
+        Assert.True(waited > s_second, $"reported after {waited.TotalMilliseconds} ms of the fake clock");
+        var (key, error) = Assert.Single(failures.Seen);
+        Assert.Equal("m:3", key);
+        Assert.IsType<RedisTimeoutException>(Assert.IsType<RedisConnectionException>(error).InnerException);
+    }
+
+    [Fact]
+    public async Task Without_a_connection_a_background_done_mark_is_not_taken_and_the_caller_awaits_the_mark_instead()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var failures = new RecordedFailures();
+        await using var dedupe = new RespDedupeRedis(new RespClient(Endpoint($"127.0.0.1:{port}"), TimeProvider.System), NoFallback);
+
+        Assert.False(dedupe.TryMarkDoneInBackground("p:", "m:4", TimeSpan.FromMinutes(5), failures));
+        await Assert.ThrowsAsync<RedisConnectionException>(() => dedupe.MarkDoneAsync("p:", "m:4", TimeSpan.FromMinutes(5)).AsTask());
+        Assert.Empty(failures.Seen);
+    }
+
     [Theory]
     [InlineData("127.0.0.1:6390", true)]
     [InlineData("redis.internal,password=x,defaultDatabase=2", true)]
@@ -262,6 +361,13 @@ public sealed class RespClientTests(RedisServerFixture redis) : IClassFixture<Re
         }
 
         Assert.Equal("$22\r\nwechat:dedupe:m:消息\r\n$3\r\nL42\r\n$2\r\n-7\r\n$2\r\nPX\r\n$3\r\nSET\r\n$1\r\nD\r\n", written.ToString());
+    }
+
+    private sealed class RecordedFailures : IDoneMarkFailures
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(string Key, Exception Error)> Seen { get; } = new();
+
+        public void DoneMarkFailed(string key, Exception error) => Seen.Enqueue((key, error));
     }
 
     private static DedupeRedis NoFallback() => throw new InvalidOperationException("The server is not a cluster node.");

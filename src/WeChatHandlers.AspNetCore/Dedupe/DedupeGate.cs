@@ -25,7 +25,7 @@ internal enum ClaimOutcome
 /// second) per call. The timeouts are coarse (<see cref="CoarseTimeouts"/>): no timer is armed per call. The default
 /// memory store answers under its lock and cannot hang: it is called directly, with the endpoint's clock readings.
 /// </summary>
-internal sealed class DedupeGate
+internal sealed class DedupeGate : IDoneMarkFailures
 {
     // Owner ids must differ across every instance sharing a store: a random base per process, then a counter.
     private static readonly long s_ownerBase = RandomNumberGenerator.GetInt32(int.MaxValue) * (1L << 31);
@@ -138,15 +138,28 @@ internal sealed class DedupeGate
 
     /// <summary>
     /// Records a successful run without holding up its answer (<see cref="CompleteAsync(string, long, bool, long)"/>
-    /// never faults: it logs and counts its own failures).
+    /// never faults: it logs and counts its own failures). A store that sends done marks without a task
+    /// (<see cref="IBackgroundDoneMarks"/>, the Redis store over its own client) reports failures to
+    /// <see cref="IDoneMarkFailures.DoneMarkFailed"/>, logged and counted alike.
     /// </summary>
     public void CompleteInBackground(string key, long owner, long now)
     {
+        if (_memory is null && _store is IBackgroundDoneMarks marks && marks.TryMarkDone(key, _options.DedupeWindow, this))
+        {
+            return;
+        }
+
         var completing = CompleteAsync(key, owner, succeeded: true, now);
         if (!completing.IsCompleted)
         {
             _ = completing.AsTask();
         }
+    }
+
+    void IDoneMarkFailures.DoneMarkFailed(string key, Exception error)
+    {
+        _metrics.StoreFailed("complete");
+        Log.DedupeStoreFailed(_logger, "record the outcome of", key, error, "a retry may run the handler again");
     }
 
     /// <summary>Renews the lease; false when it was lost. A store failure is logged and counted, and the run goes on.</summary>

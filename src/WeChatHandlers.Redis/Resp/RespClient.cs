@@ -86,6 +86,13 @@ internal sealed class RespClient : IAsyncDisposable
         return connection.ExecuteAsync(args);
     }
 
+    /// <summary>
+    /// Sends a command whose reply <paramref name="callback"/> takes on the read loop
+    /// (<see cref="RespConnection.TryExecuteInBackground"/>); false, with nothing sent, when no connection is open.
+    /// </summary>
+    public bool TryExecuteInBackground(ReadOnlySpan<RespArg> args, IRespBackgroundReply callback, string key, object state) =>
+        _connection is { } connection && connection.TryExecuteInBackground(args, callback, key, state);
+
     public async ValueTask DisposeAsync()
     {
         if (_stopping.IsCancellationRequested)

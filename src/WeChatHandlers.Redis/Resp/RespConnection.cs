@@ -78,6 +78,7 @@ internal sealed class RespConnection : IThreadPoolWorkItem
     {
         RespWaiter waiter;
         short version;
+        bool send;
         lock (_gate)
         {
             if (_failure is { } failure)
@@ -85,24 +86,59 @@ internal sealed class RespConnection : IThreadPoolWorkItem
                 return ValueTask.FromException<RespReply>(Lost(failure));
             }
 
-            Append(args);
-            waiter = _pool.Count > 0 ? _pool.Pop() : new RespWaiter(this);
-            waiter.Sent = _time.GetTimestamp();
+            waiter = Enqueue(args, out send);
             version = waiter.Version;
-            _pending.Enqueue(waiter);
-            if (_sending)
-            {
-                return new ValueTask<RespReply>(waiter, version);
-            }
-
-            _sending = true;
         }
 
-        // The send runs once the work already queued has run: commands that the requests in flight issue meanwhile
-        // (on a busy server, those of one batch of arrivals or one batch of replies) leave in the same write.
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        if (send)
+        {
+            QueueSend();
+        }
+
         return new ValueTask<RespReply>(waiter, version);
     }
+
+    /// <summary>
+    /// Sends a command whose reply nobody awaits: <paramref name="callback"/> takes it (or the connection's failure,
+    /// or the watchdog's timeout) on the read loop, with <paramref name="key"/> and <paramref name="state"/>. False,
+    /// with nothing sent, when the connection has failed.
+    /// </summary>
+    public bool TryExecuteInBackground(ReadOnlySpan<RespArg> args, IRespBackgroundReply callback, string key, object state)
+    {
+        bool send;
+        lock (_gate)
+        {
+            if (_failure is not null)
+            {
+                return false;
+            }
+
+            Enqueue(args, out send).SetBackground(callback, key, state);
+        }
+
+        if (send)
+        {
+            QueueSend();
+        }
+
+        return true;
+    }
+
+    // Under _gate: appends the command and queues its waiter; send is true when no send is in progress (the caller then queues one).
+    private RespWaiter Enqueue(ReadOnlySpan<RespArg> args, out bool send)
+    {
+        Append(args);
+        var waiter = _pool.Count > 0 ? _pool.Pop() : new RespWaiter(this);
+        waiter.Sent = _time.GetTimestamp();
+        _pending.Enqueue(waiter);
+        send = !_sending;
+        _sending = true;
+        return waiter;
+    }
+
+    // The send runs once the work already queued has run: commands that the requests in flight issue meanwhile
+    // (on a busy server, those of one batch of arrivals or one batch of replies) leave in the same write.
+    private void QueueSend() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
 
     void IThreadPoolWorkItem.Execute() => _ = SendAsync();
 
@@ -254,7 +290,15 @@ internal sealed class RespConnection : IThreadPoolWorkItem
             throw new InvalidDataException("Redis sent a reply to no command.");
         }
 
-        waiter.SetResult(reply);
+        if (waiter.Background is not null)
+        {
+            waiter.CompleteBackground(reply, null);
+        }
+        else
+        {
+            waiter.SetResult(reply);
+        }
+
         drained?.TrySetResult();
         if (reply.Kind == RespKind.Error && IsMisdirected(reply.Text))
         {
@@ -310,7 +354,14 @@ internal sealed class RespConnection : IThreadPoolWorkItem
         drained?.TrySetResult();
         foreach (var waiter in waiting)
         {
-            waiter.SetException(Lost(reason));
+            if (waiter.Background is not null)
+            {
+                waiter.CompleteBackground(default, Lost(reason));
+            }
+            else
+            {
+                waiter.SetException(Lost(reason));
+            }
         }
 
         _closed.TrySetResult();

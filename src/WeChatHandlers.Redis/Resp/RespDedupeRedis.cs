@@ -28,6 +28,10 @@ internal sealed class RespDedupeRedis(RespClient client, Func<DedupeRedis> fallb
     public override ValueTask MarkDoneAsync(string prefix, string key, TimeSpan window) =>
         Fallback?.MarkDoneAsync(prefix, key, window) ?? OwnMarkDoneAsync(prefix, key, window);
 
+    public override bool TryMarkDoneInBackground(string prefix, string key, TimeSpan window, IDoneMarkFailures failures) =>
+        Fallback is null
+        && client.TryExecuteInBackground([RespArg.Set, RespArg.Concat(prefix, key), RespArg.Done, RespArg.PX, Milliseconds(window)], DoneMarkReply.Instance, key, failures);
+
     public override ValueTask<bool> RenewAsync(string prefix, string key, long owner, TimeSpan lease) =>
         Fallback?.RenewAsync(prefix, key, owner, lease) ?? OwnRenewAsync(prefix, key, owner, lease);
 
@@ -109,4 +113,24 @@ internal sealed class RespDedupeRedis(RespClient client, Func<DedupeRedis> fallb
 
     private static RedisException Unexpected(string command, RespReply reply) =>
         new($"Redis answered {command} with an unexpected {reply.Kind} reply.");
+
+    // A background done mark's reply, read as OwnMarkDoneAsync reads it; a failure goes to the endpoint's log and metric.
+    private sealed class DoneMarkReply : IRespBackgroundReply
+    {
+        public static readonly DoneMarkReply Instance = new();
+
+        public void Completed(string key, object state, RespReply reply, Exception? error)
+        {
+            error ??= reply.Kind switch
+            {
+                RespKind.Status => null,
+                RespKind.Error => new RedisServerException(reply.Text ?? "ERR"),
+                _ => Unexpected("SET", reply),
+            };
+            if (error is not null)
+            {
+                ((IDoneMarkFailures)state).DoneMarkFailed(key, error);
+            }
+        }
+    }
 }

@@ -4,7 +4,8 @@ namespace WeChatHandlers.Redis.Resp;
 
 /// <summary>
 /// A command waiting for its reply, reused: handed back to its connection's pool once the reply has been read.
-/// Continuations run asynchronously, so no caller's code ever runs on the connection's read loop.
+/// Continuations run asynchronously, so no caller's code ever runs on the connection's read loop. A background command
+/// (<see cref="RespConnection.TryExecuteInBackground"/>) has no awaiter: its callback takes the reply on the read loop.
 /// </summary>
 internal sealed class RespWaiter : IValueTaskSource<RespReply>
 {
@@ -21,6 +22,32 @@ internal sealed class RespWaiter : IValueTaskSource<RespReply>
     public long Sent { get; set; }
 
     public short Version => _core.Version;
+
+    /// <summary>The background command's callback and its arguments; null for an awaited command.</summary>
+    public IRespBackgroundReply? Background { get; private set; }
+
+    private string? _backgroundKey;
+    private object? _backgroundState;
+
+    public void SetBackground(IRespBackgroundReply callback, string key, object state)
+    {
+        Background = callback;
+        _backgroundKey = key;
+        _backgroundState = state;
+    }
+
+    /// <summary>Hands a background command's outcome to its callback and the waiter back to the pool.</summary>
+    public void CompleteBackground(RespReply reply, Exception? error)
+    {
+        var callback = Background!;
+        var key = _backgroundKey!;
+        var state = _backgroundState!;
+        Background = null;
+        _backgroundKey = null;
+        _backgroundState = null;
+        _owner.Return(this);
+        callback.Completed(key, state, reply, error);
+    }
 
     public void SetResult(RespReply reply) => _core.SetResult(reply);
 
@@ -49,4 +76,10 @@ internal sealed class RespWaiter : IValueTaskSource<RespReply>
 
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _core.OnCompleted(continuation, state, token, flags);
+}
+
+/// <summary>Takes a background command's reply, or the connection's failure, on the connection's read loop: it must be quick and must not throw.</summary>
+internal interface IRespBackgroundReply
+{
+    void Completed(string key, object state, RespReply reply, Exception? error);
 }
