@@ -13,8 +13,9 @@
 #   benchmarks/http/run.sh --smoke    1 s per case, no warm-up: checks that every target answers; numbers mean nothing
 #                                     and no results file is written
 # Every server runs for the whole run (idle ones cost nothing), and each round loads every target in turn, case by
-# case: bare, then ours, then node for one case, then the next. The table gives each cell's median over the rounds,
-# and the lowest and highest ours/bare ratio of a round. This VM moves by up to 20% over minutes (measured: the same
+# case: bare, then ours, then node for one case, then the next. The table gives each cell's median over the rounds;
+# its ours/bare column is the median of the rounds' own ratios (a ratio of two medians can mix a fast round of one
+# server with a slow round of the other), the lowest and highest of them beside it. This VM moves by up to 20% over minutes (measured: the same
 # server 31.9k then 25.4k req/s two hours apart), so a ratio between servers measured minutes apart says more about the
 # VM than the servers; measured back to back, round after round, the drift hits both sides alike.
 # The long warm-up is needed, and it is per server, not per case: with the server on one core and saturated, tiered
@@ -158,7 +159,15 @@ awk_common='
 
 table=$(awk -F'\t' "$awk_common"'
   function cell(v) { return (v == "") ? "n/a" : v }
-  function ratio(a, b) { return (a + 0 > 0 && b + 0 > 0) ? sprintf("%.0f%%", 100 * a / b) : "n/a" }
+  # The ours/bare ratio of each round (loads back to back), as a space-separated list.
+  function ratios(c, t,   r, v) {
+    v = ""
+    for (r = 1; r <= rounds; r++) {
+      if (!((t FS c FS r) in one) || !(("bare" FS c FS r) in one) || one["bare" FS c FS r] == 0) continue
+      v = v " " (100 * one[t FS c FS r] / one["bare" FS c FS r])
+    }
+    return v
+  }
   # The lowest and highest ours/bare ratio of one round, over the rounds.
   function spread(c, t,   r, lo, hi, x) {
     lo = ""; hi = ""
@@ -169,15 +178,15 @@ table=$(awk -F'\t' "$awk_common"'
     }
     return (lo == "") ? "n/a" : sprintf("%.0f-%.0f%%", lo, hi)
   }
-  function row(c, t, label,   b, o, nd, on) {
+  function row(c, t, label,   b, o, nd, on, rr) {
     if (rps[t FS c] == "") return
-    b = median(rps["bare" FS c]); o = median(rps[t FS c]); nd = median(rps["node" FS c])
+    b = median(rps["bare" FS c]); o = median(rps[t FS c]); nd = median(rps["node" FS c]); rr = median(ratios(c, t))
     on = (nd + 0 > 0) ? sprintf("%.1fx", o / nd) : "n/a"
-    printf "| %s | %s | %s | %s | %s | %s | %s | %s ms | %s ms | %s | %s/%s/%s |\n", label, cell(b), o, ratio(o, b), spread(c, t), cell(nd), on, cell(median(p99["bare" FS c])), median(p99[t FS c]), (nd == "" ? "n/a" : median(p99["node" FS c]) " ms"), cell(err["bare" FS c]), err[t FS c], cell(err["node" FS c])
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s ms | %s ms | %s | %s/%s/%s |\n", label, cell(b), o, (rr == "" ? "n/a" : sprintf("%.0f%%", rr)), spread(c, t), cell(nd), on, cell(median(p99["bare" FS c])), median(p99[t FS c]), (nd == "" ? "n/a" : median(p99["node" FS c]) " ms"), cell(err["bare" FS c]), err[t FS c], cell(err["node" FS c])
   }
   { k = $1 FS $2; rps[k] = rps[k] " " $3; p99[k] = p99[k] " " $5; err[k] += $6; one[k FS $7] = $3; if ($7 > rounds) rounds = $7 }
   END {
-    printf "Each cell the median of the rounds (%d); the spread is the lowest and highest ours/bare ratio within one round.\n\n", rounds
+    printf "Each cell the median of the rounds (%d). Ours / bare is the median of the rounds\x27 own ratios (bare and ours loaded back to back), not the ratio of the two medians, which the VM\x27s drift between rounds can push past 100%%; the spread is the lowest and highest of those ratios.\n\n", rounds
     print "| Row | Bare Kestrel req/s | Ours req/s | Ours / bare | Per round | Node wechat req/s | Ours / node | p99 bare | p99 ours | p99 node | Errors (b/o/n) |"
     print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     rows()
