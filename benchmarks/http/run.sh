@@ -15,9 +15,10 @@
 # Every server runs for the whole run (idle ones cost nothing), and each round loads every target in turn, case by
 # case: bare, then ours, then node for one case, then the next. The table gives each cell's median over the rounds;
 # its ours/bare column is the median of the rounds' own ratios (a ratio of two medians can mix a fast round of one
-# server with a slow round of the other), the lowest and highest of them beside it. This VM moves by up to 20% over minutes (measured: the same
-# server 31.9k then 25.4k req/s two hours apart), so a ratio between servers measured minutes apart says more about the
-# VM than the servers; measured back to back, round after round, the drift hits both sides alike.
+# server with a slow round of the other), the lowest and highest of them beside it. This VM moves by up to 20% over
+# minutes (measured: the same server 31.9k then 25.4k req/s two hours apart), so a ratio between servers measured
+# minutes apart says more about the VM than the servers; measured back to back, round after round, the drift hits both
+# sides alike.
 # The long warm-up is needed, and it is per server, not per case: with the server on one core and saturated, tiered
 # compilation (with PGO, the default) competes with the requests for that core and takes 30-40 s to move the hot code
 # to tier 1. Measured earlier, a server runs at a quarter to half of its speed; when the warm-up was per case, the
