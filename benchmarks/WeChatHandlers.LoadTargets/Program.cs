@@ -15,6 +15,8 @@ using WeChatHandlers.Tests;
 //   ours-safe  <urls>          the same with a dedupe store that forgets finished keys: only for the safe-mode rows,
 //                              whose pre-encrypted requests repeat (see ForgetfulDedupeStore)
 //   bare       <urls>          the floor: Kestrel reading the body and answering "success", nothing else
+//   bare-redis <urls>          the floor of any endpoint that asks Redis before it runs: bare, plus the Redis dedupe
+//                              store's claim (awaited) and done mark (not awaited) on a key of its own per request
 //   requests <dir> <count>     writes <dir>/{xml,json}-{plain,aes}.txt: one "path<TAB>body" line per request, each a
 //                              seed text message signed for the token below; plaintext files hold one line whose
 //                              MsgId 1234567890123456 post.lua replaces per request, aes files <count> messages with
@@ -27,17 +29,18 @@ switch (mode)
     case "ours-redis":
     case "ours-safe":
     case "bare":
+    case "bare-redis":
         var builder = WebApplication.CreateSlimBuilder(args[1..]);
 
         // Per-request log lines would measure the console, not the framework; production runs at Warning too.
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        bool ours = mode != "bare";
+        bool ours = !mode.StartsWith("bare", StringComparison.Ordinal);
         if (mode == "ours-safe")
         {
             builder.Services.AddSingleton<IWeChatDedupeStore, ForgetfulDedupeStore>();
         }
 
-        if (mode == "ours-redis")
+        if (mode is "ours-redis" or "bare-redis")
         {
             builder.Services.AddWeChatRedisDedupe(builder.Configuration["WeChat:Redis"] ?? "127.0.0.1:6379");
         }
@@ -66,6 +69,12 @@ switch (mode)
 
             app.MapGet("/stats", () =>
                 $"handled={LoadHandlers.Handled} skipped={ForgetfulDedupeStore.Skipped} {RuntimeStats.Line()} exceptions={FirstChance.Count}");
+        }
+        else if (mode == "bare-redis")
+        {
+            var store = app.Services.GetRequiredService<IWeChatDedupeStore>();
+            app.MapPost("/wechat", http => Bare.HandleWithStoreAsync(http, store));
+            app.MapGet("/stats", RuntimeStats.Line);
         }
         else
         {
@@ -124,6 +133,44 @@ internal static class RuntimeStats
 internal static class Bare
 {
     private static readonly byte[] s_success = "success"u8.ToArray();
+
+    private static readonly TimeSpan s_lease = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_window = TimeSpan.FromMinutes(5);
+    private static readonly string s_run = Guid.NewGuid().ToString("N");
+    private static long s_next;
+
+    /// <summary>
+    /// As <see cref="HandleAsync"/>, with the two store calls every first delivery makes: the claim, awaited before the
+    /// answer, and the done mark, sent without waiting for it (as the endpoint does). Keys are this process's own.
+    /// </summary>
+    public static async Task HandleWithStoreAsync(HttpContext http, IWeChatDedupeStore store)
+    {
+        long n = Interlocked.Increment(ref s_next);
+        string key = string.Concat(s_run, n.ToString(CultureInfo.InvariantCulture));
+        if (await store.TryBeginAsync(key, n, s_lease, http.RequestAborted) != WeChatDedupeDecision.Run)
+        {
+            throw new InvalidOperationException($"The store did not let a new key {key} run.");
+        }
+
+        await HandleAsync(http);
+        var done = store.CompleteAsync(key, n, succeeded: true, s_window, CancellationToken.None);
+        if (!done.IsCompletedSuccessfully)
+        {
+            _ = ReportFailureAsync(done, key);
+        }
+    }
+
+    private static async Task ReportFailureAsync(ValueTask done, string key)
+    {
+        try
+        {
+            await done;
+        }
+        catch (Exception ex)
+        {
+            await Console.Error.WriteLineAsync($"bare-redis: the done mark of {key} failed: {ex.Message}");
+        }
+    }
 
     /// <summary>Reads the whole body, as any endpoint must before it can answer, and answers "success".</summary>
     public static async Task HandleAsync(HttpContext http)

@@ -5,6 +5,8 @@
 #   plaintext XML/JSON   "ours" in its default configuration (the default memory dedupe store); post.lua gives every
 #                        request its own MsgId, so each is a first delivery that the store remembers
 #   plaintext, Redis     "ours-redis": the same with AddWeChatRedisDedupe on a local redis-server (pinned with wrk)
+#   Redis floor          "bare-redis": bare Kestrel plus the Redis store's two calls per request (the claim, awaited,
+#                        and the done mark), the floor of any endpoint that asks Redis before it runs
 #   safe mode XML/JSON   "ours-safe": pre-encrypted requests must repeat, so this row's store forgets finished keys
 #                        (ForgetfulDedupeStore); the rest is the default configuration
 #   benchmarks/http/run.sh            per server a 60 s warm-up shared among its cases, then 3 rounds of 10 s per case
@@ -61,7 +63,7 @@ dotnet "$work/bin/WeChatHandlers.LoadTargets.dll" requests "$requests" "$count"
 
 start() { # target port
   case "$1" in
-    ours|ours-redis|ours-safe|bare) taskset -c "$server_cpu" dotnet "$work/bin/WeChatHandlers.LoadTargets.dll" "$1" --urls "http://127.0.0.1:$2" >"$work/$1.log" 2>&1 & ;;
+    ours|ours-redis|ours-safe|bare|bare-redis) taskset -c "$server_cpu" dotnet "$work/bin/WeChatHandlers.LoadTargets.dll" "$1" --urls "http://127.0.0.1:$2" >"$work/$1.log" 2>&1 & ;;
     node) PORT=$2 WECHAT_TOKEN=$WeChat__Token WECHAT_APPID=$WeChat__AppId WECHAT_AES_KEY=$WeChat__EncodingAESKey \
             taskset -c "$server_cpu" node benchmarks/node-peer/server.js >"$work/node.log" 2>&1 & ;;
   esac
@@ -72,7 +74,7 @@ start() { # target port
 cases_of() { # target -> the cases it serves
   case "$1" in
     bare) echo xml-plain json-plain xml-aes json-aes ;;
-    ours|ours-redis) echo xml-plain json-plain ;;
+    ours|ours-redis|bare-redis) echo xml-plain json-plain ;;
     ours-safe) echo xml-aes json-aes ;;
     node) echo xml-plain xml-aes ;;
   esac
@@ -82,7 +84,7 @@ targets="bare ours ours-safe"
 if command -v redis-server >/dev/null; then
   taskset -c "$client_cpu" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
   redis_pid=$!
-  targets="$targets ours-redis"
+  targets="$targets ours-redis bare-redis"
 else
   echo "redis-server is missing: no Redis row (apt-get install redis-server)" >&2
 fi
@@ -128,7 +130,7 @@ for round in $(seq 1 "$rounds"); do
       record "$results" "$target" "$case" "$round" "$r"
     done
     for target in $targets; do
-      [[ "$target" != node ]] && grep -qw -- "$case" <<<"$(cases_of "$target")" || continue
+      [[ "$target" != node && "$target" != bare-redis ]] && grep -qw -- "$case" <<<"$(cases_of "$target")" || continue
       r=$(WRK_PACE_MS=$pace load "${port_of[$target]}" "$case" "$duration")
       echo "round $round $target $case paced $r" >&2
       record "$paced" "$target" "$case" "$round" "$r"
@@ -160,14 +162,28 @@ awk_common='
 
 table=$(awk -F'\t' "$awk_common"'
   function cell(v) { return (v == "") ? "n/a" : v }
-  # The ours/bare ratio of each round (loads back to back), as a space-separated list.
-  function ratios(c, t,   r, v) {
+  # The ratio of t to base in each round (loads back to back), as a space-separated list.
+  function ratios(c, t, base,   r, v) {
     v = ""
     for (r = 1; r <= rounds; r++) {
-      if (!((t FS c FS r) in one) || !(("bare" FS c FS r) in one) || one["bare" FS c FS r] == 0) continue
-      v = v " " (100 * one[t FS c FS r] / one["bare" FS c FS r])
+      if (!((t FS c FS r) in one) || !((base FS c FS r) in one) || one[base FS c FS r] == 0) continue
+      v = v " " (100 * one[t FS c FS r] / one[base FS c FS r])
     }
     return v
+  }
+  function pct(v) { return (v == "") ? "n/a" : sprintf("%.0f%%", v) }
+  # The lowest and highest of a list of ratios.
+  function range(v,   a, n, i, lo, hi) {
+    n = split(v, a, " "); if (n == 0) return "n/a"
+    lo = a[1] + 0; hi = lo
+    for (i = 2; i <= n; i++) { if (a[i] + 0 < lo) lo = a[i] + 0; if (a[i] + 0 > hi) hi = a[i] + 0 }
+    return sprintf("%.0f-%.0f%%", lo, hi)
+  }
+  # The Redis floor: bare Kestrel with the store calls against bare, and ours with Redis against that floor.
+  function floor_row(c, label,   f, b, o) {
+    if (rps["bare-redis" FS c] == "") return
+    f = ratios(c, "bare-redis", "bare"); o = ratios(c, "ours-redis", "bare-redis")
+    printf "| %s | %s | %s | %s (%s) | %s | %s (%s) |\n", label, median(rps["bare" FS c]), median(rps["bare-redis" FS c]), pct(median(f)), range(f), median(rps["ours-redis" FS c]), pct(median(o)), range(o)
   }
   # The lowest and highest ours/bare ratio of one round, over the rounds.
   function spread(c, t,   r, lo, hi, x) {
@@ -181,7 +197,7 @@ table=$(awk -F'\t' "$awk_common"'
   }
   function row(c, t, label,   b, o, nd, on, rr) {
     if (rps[t FS c] == "") return
-    b = median(rps["bare" FS c]); o = median(rps[t FS c]); nd = median(rps["node" FS c]); rr = median(ratios(c, t))
+    b = median(rps["bare" FS c]); o = median(rps[t FS c]); nd = median(rps["node" FS c]); rr = median(ratios(c, t, "bare"))
     on = (nd + 0 > 0) ? sprintf("%.1fx", o / nd) : "n/a"
     printf "| %s | %s | %s | %s | %s | %s | %s | %s ms | %s ms | %s | %s/%s/%s |\n", label, cell(b), o, (rr == "" ? "n/a" : sprintf("%.0f%%", rr)), spread(c, t), cell(nd), on, cell(median(p99["bare" FS c])), median(p99[t FS c]), (nd == "" ? "n/a" : median(p99["node" FS c]) " ms"), cell(err["bare" FS c]), err[t FS c], cell(err["node" FS c])
   }
@@ -196,6 +212,15 @@ table=$(awk -F'\t' "$awk_common"'
     jp = median(rps["ours" FS "json-plain"]); ja = median(rps["ours-safe" FS "json-aes"])
     if (xp > 0 && xa > 0 && jp > 0 && ja > 0)
       printf "Safe mode vs plaintext (ours): XML %.0f%%, JSON %.0f%% of the plaintext req/s.\n", 100 * xa / xp, 100 * ja / jp
+    if (rps["bare-redis" FS "xml-plain"] != "") {
+      print ""
+      print "The Redis floor: bare Kestrel plus the Redis store\x27s claim (awaited) and done mark per request, on the same Redis (medians over the rounds; per-round ratios, their range in brackets):"
+      print ""
+      print "| Case | Bare req/s | Bare + Redis req/s | Bare + Redis / bare | Ours with Redis req/s | Ours with Redis / bare + Redis |"
+      print "|---|---:|---:|---:|---:|---:|"
+      floor_row("xml-plain", "XML plaintext")
+      floor_row("json-plain", "JSON plaintext")
+    }
   }' "$results")
 
 # The paced loads: medians over the rounds, and the lowest and highest p99 difference to bare within one round.

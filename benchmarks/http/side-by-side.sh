@@ -5,12 +5,12 @@
 # request is steadier than req/s when the VM drifts). For a change too small for run.sh's rounds to see.
 #
 #   benchmarks/http/side-by-side.sh TARGET CASE BUILD_A BUILD_B
-#     TARGET   ours | ours-redis | ours-safe | bare (TARGET_B=... gives build B another target, and ENV_B="NAME=value
+#     TARGET   ours | ours-redis | ours-safe | bare | bare-redis (TARGET_B=... gives build B another target, and ENV_B="NAME=value
 #              ..." runs it with those environment variables, to compare a runtime setting on one build)
 #     CASE     xml-plain | json-plain | xml-aes | json-aes
 #     BUILD_*  a folder holding WeChatHandlers.LoadTargets.dll, e.g. from
 #              dotnet build benchmarks/WeChatHandlers.LoadTargets -c Release -o /tmp/a   (then change, then -o /tmp/b)
-#   ROUNDS=3 WARM=40 SERVER_CPU=0 CLIENT_CPU=1 CONNECTIONS=32; ours-redis needs a redis-server on 127.0.0.1:6390
+#   ROUNDS=3 WARM=40 SERVER_CPU=0 CLIENT_CPU=1 CONNECTIONS=32; ours-redis and bare-redis need a redis-server on 127.0.0.1:6390
 #   (REDIS_PORT), started for example with: taskset -c 1 redis-server --port 6390 --save "" --appendonly no
 # The targets are run.sh's: ours-safe's store forgets finished keys (pre-encrypted requests must repeat), the others
 # run the default configuration.
