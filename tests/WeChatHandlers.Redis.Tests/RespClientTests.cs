@@ -289,14 +289,76 @@ public sealed class RespClientTests(RedisServerFixture redis) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task A_background_callback_that_throws_on_a_reply_leaves_the_connection_serving_and_its_exception_unobserved_not_lost()
+    {
+        await using var server = new FakeRespServer(command => command is ["SET", _, "D", ..] ? "-OOM no memory\r\n" : "+OK\r\n");
+        var failures = new ThrowingFailures();
+        Exception? unobserved = null;
+        EventHandler<UnobservedTaskExceptionEventArgs> record = (_, e) =>
+        {
+            if (e.Exception.InnerExceptions.Any(x => x is ReportingFailedException { Key: "m:5" }))
+            {
+                Volatile.Write(ref unobserved, e.Exception);
+                e.SetObserved();
+            }
+        };
+        TaskScheduler.UnobservedTaskException += record;
+        try
+        {
+            await using var dedupe = new RespDedupeRedis(new RespClient(Endpoint(server.Configuration), TimeProvider.System), NoFallback);
+            await Eventually.HoldsAsync(() => dedupe.Client.IsConnected, "the client connects");
+
+            Assert.True(dedupe.TryMarkDoneInBackground("p:", "m:5", TimeSpan.FromMinutes(5), failures));
+            Assert.Equal(RespKind.Status, (await dedupe.Client.ExecuteAsync("PING")).Kind);
+
+            // The read loop survived the callback: the same connection answers, and the next mark is taken too.
+            Assert.Equal(["m:5"], failures.Calls);
+            Assert.True(dedupe.Client.IsConnected);
+            Assert.True(dedupe.TryMarkDoneInBackground("p:", "m:6", TimeSpan.FromMinutes(5), failures));
+            Assert.Equal(RespKind.Status, (await dedupe.Client.ExecuteAsync("PING")).Kind);
+            Assert.Equal(["m:5", "m:6"], failures.Calls);
+            Assert.Equal(1, server.Connections);
+
+            // The callback's own failure goes where an unawaited task's goes.
+            await Eventually.HoldsAsync(() =>
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                return Volatile.Read(ref unobserved) is not null;
+            }, "the callback's exception reaches TaskScheduler.UnobservedTaskException");
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= record;
+        }
+    }
+
+    [Fact]
+    public async Task Background_callbacks_that_throw_when_the_connection_drops_do_not_stop_the_others_or_the_reconnect()
+    {
+        await using var server = new FakeRespServer(command => command[0] == "SET" ? null : "+OK\r\n");
+        var failures = new ThrowingFailures();
+        await using var dedupe = new RespDedupeRedis(new RespClient(Endpoint(server.Configuration), TimeProvider.System), NoFallback);
+        await Eventually.HoldsAsync(() => dedupe.Client.IsConnected, "the client connects");
+
+        Assert.True(dedupe.TryMarkDoneInBackground("p:", "m:7", TimeSpan.FromMinutes(5), failures));
+        Assert.True(dedupe.TryMarkDoneInBackground("p:", "m:8", TimeSpan.FromMinutes(5), failures));
+        await Eventually.HoldsAsync(() => server.Commands.Count(c => c[0] == "SET") == 2, "the server receives both SETs");
+        server.DropClients();
+
+        await Eventually.HoldsAsync(() => failures.Calls.Count == 2, "both lost marks are reported, though the first report threw");
+        Assert.Equal(["m:7", "m:8"], failures.Calls);
+        await Eventually.HoldsAsync(() => server.Connections == 2 && dedupe.Client.IsConnected, "the client connects again");
+        Assert.Equal(RespKind.Status, (await dedupe.Client.ExecuteAsync("PING")).Kind);
+    }
+
+    [Fact]
     public async Task Without_a_connection_a_background_done_mark_is_not_taken_and_the_caller_awaits_the_mark_instead()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        // Port 1 on loopback: privileged, and nothing in the suite listens there (a port released by a listener of this
+        // test could be taken by another test's server meanwhile), so the client never connects.
         var failures = new RecordedFailures();
-        await using var dedupe = new RespDedupeRedis(new RespClient(Endpoint($"127.0.0.1:{port}"), TimeProvider.System), NoFallback);
+        await using var dedupe = new RespDedupeRedis(new RespClient(Endpoint("127.0.0.1:1"), TimeProvider.System), NoFallback);
 
         Assert.False(dedupe.TryMarkDoneInBackground("p:", "m:4", TimeSpan.FromMinutes(5), failures));
         await Assert.ThrowsAsync<RedisConnectionException>(() => dedupe.MarkDoneAsync("p:", "m:4", TimeSpan.FromMinutes(5)).AsTask());
@@ -361,6 +423,25 @@ public sealed class RespClientTests(RedisServerFixture redis) : IClassFixture<Re
         }
 
         Assert.Equal("$22\r\nwechat:dedupe:m:消息\r\n$3\r\nL42\r\n$2\r\n-7\r\n$2\r\nPX\r\n$3\r\nSET\r\n$1\r\nD\r\n", written.ToString());
+    }
+
+    // Reports as a logger whose provider fails would: by throwing.
+    private sealed class ThrowingFailures : IDoneMarkFailures
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _calls = new();
+
+        public List<string> Calls => [.. _calls];
+
+        public void DoneMarkFailed(string key, Exception error)
+        {
+            _calls.Enqueue(key);
+            throw new ReportingFailedException(key);
+        }
+    }
+
+    private sealed class ReportingFailedException(string key) : Exception($"The report of {key} failed.")
+    {
+        public string Key => key;
     }
 
     private sealed class RecordedFailures : IDoneMarkFailures

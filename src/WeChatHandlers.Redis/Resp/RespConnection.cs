@@ -99,9 +99,9 @@ internal sealed class RespConnection : IThreadPoolWorkItem
     }
 
     /// <summary>
-    /// Sends a command whose reply nobody awaits: <paramref name="callback"/> takes it (or the connection's failure,
-    /// or the watchdog's timeout) on the read loop, with <paramref name="key"/> and <paramref name="state"/>. False,
-    /// with nothing sent, when the connection has failed.
+    /// Sends a command whose reply nobody awaits: <paramref name="callback"/> takes it on the read loop, or the
+    /// connection's failure (the watchdog's timeout included) where the connection fails, with <paramref name="key"/>
+    /// and <paramref name="state"/>. False, with nothing sent, when the connection has failed.
     /// </summary>
     public bool TryExecuteInBackground(ReadOnlySpan<RespArg> args, IRespBackgroundReply callback, string key, object state)
     {

@@ -36,7 +36,12 @@ internal sealed class RespWaiter : IValueTaskSource<RespReply>
         _backgroundState = state;
     }
 
-    /// <summary>Hands a background command's outcome to its callback and the waiter back to the pool.</summary>
+    /// <summary>
+    /// Hands a background command's outcome to its callback and the waiter back to the pool. The callback reports to the
+    /// application (its log and metrics); should that throw, the exception goes where an unawaited task's goes
+    /// (<see cref="TaskScheduler.UnobservedTaskException"/>), and the read loop or the failing connection, which every
+    /// other command shares, goes on.
+    /// </summary>
     public void CompleteBackground(RespReply reply, Exception? error)
     {
         var callback = Background!;
@@ -46,7 +51,14 @@ internal sealed class RespWaiter : IValueTaskSource<RespReply>
         _backgroundKey = null;
         _backgroundState = null;
         _owner.Return(this);
-        callback.Completed(key, state, reply, error);
+        try
+        {
+            callback.Completed(key, state, reply, error);
+        }
+        catch (Exception ex)
+        {
+            _ = Task.FromException(ex);
+        }
     }
 
     public void SetResult(RespReply reply) => _core.SetResult(reply);
@@ -78,7 +90,10 @@ internal sealed class RespWaiter : IValueTaskSource<RespReply>
         _core.OnCompleted(continuation, state, token, flags);
 }
 
-/// <summary>Takes a background command's reply, or the connection's failure, on the connection's read loop: it must be quick and must not throw.</summary>
+/// <summary>
+/// Takes a background command's reply on the connection's read loop, or the connection's failure on whichever thread
+/// fails it (the read or send loop, the watchdog's timer, dispose): it must be quick, and should not throw.
+/// </summary>
 internal interface IRespBackgroundReply
 {
     void Completed(string key, object state, RespReply reply, Exception? error);

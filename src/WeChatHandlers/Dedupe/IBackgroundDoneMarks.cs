@@ -16,7 +16,10 @@ internal interface IBackgroundDoneMarks
     bool TryMarkDone(string key, TimeSpan window, IDoneMarkFailures failures);
 }
 
-/// <summary>Where a background done mark's failure goes; called on whichever thread saw it, and must not throw.</summary>
+/// <summary>
+/// Where a background done mark's failure goes; called on whichever thread saw it. It should not throw: an exception
+/// from it goes to <see cref="TaskScheduler.UnobservedTaskException"/>, as an unawaited task's would.
+/// </summary>
 internal interface IDoneMarkFailures
 {
     void DoneMarkFailed(string key, Exception error);
