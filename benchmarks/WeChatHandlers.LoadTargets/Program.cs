@@ -16,7 +16,8 @@ using WeChatHandlers.Tests;
 //                              whose pre-encrypted requests repeat (see ForgetfulDedupeStore)
 //   bare       <urls>          the floor: Kestrel reading the body and answering "success", nothing else
 //   bare-redis <urls>          the floor of any endpoint that asks Redis before it runs: bare, plus the Redis dedupe
-//                              store's claim (awaited) and done mark (not awaited) on a key of its own per request
+//                              store's claim (awaited) and done mark (sent as the endpoint sends it, without a task)
+//                              on a key of its own per request
 //   requests <dir> <count>     writes <dir>/{xml,json}-{plain,aes}.txt: one "path<TAB>body" line per request, each a
 //                              seed text message signed for the token below; plaintext files hold one line whose
 //                              MsgId 1234567890123456 post.lua replaces per request, aes files <count> messages with
@@ -141,7 +142,8 @@ internal static class Bare
 
     /// <summary>
     /// As <see cref="HandleAsync"/>, with the two store calls every first delivery makes: the claim, awaited before the
-    /// answer, and the done mark, sent without waiting for it (as the endpoint does). Keys are this process's own.
+    /// answer, and the done mark, sent as the endpoint sends it (without a task when the store can, else not awaited).
+    /// Keys are this process's own.
     /// </summary>
     public static async Task HandleWithStoreAsync(HttpContext http, IWeChatDedupeStore store)
     {
@@ -153,11 +155,24 @@ internal static class Bare
         }
 
         await HandleAsync(http);
+        if (store is IBackgroundDoneMarks marks && marks.TryMarkDone(key, s_window, MarkFailures.Instance))
+        {
+            return;
+        }
+
         var done = store.CompleteAsync(key, n, succeeded: true, s_window, CancellationToken.None);
         if (!done.IsCompletedSuccessfully)
         {
             _ = ReportFailureAsync(done, key);
         }
+    }
+
+    private sealed class MarkFailures : IDoneMarkFailures
+    {
+        public static readonly MarkFailures Instance = new();
+
+        public void DoneMarkFailed(string key, Exception error) =>
+            Console.Error.WriteLine($"bare-redis: the done mark of {key} failed: {error.Message}");
     }
 
     private static async Task ReportFailureAsync(ValueTask done, string key)
