@@ -183,7 +183,7 @@ internal static class Bare
         }
         catch (Exception ex)
         {
-            await Console.Error.WriteLineAsync($"bare-redis: the done mark of {key} failed: {ex.Message}");
+            MarkFailures.Instance.DoneMarkFailed(key, ex);
         }
     }
 
