@@ -67,7 +67,7 @@ start() { # target port
     node) PORT=$2 WECHAT_TOKEN=$WeChat__Token WECHAT_APPID=$WeChat__AppId WECHAT_AES_KEY=$WeChat__EncodingAESKey \
             taskset -c "$server_cpu" node benchmarks/node-peer/server.js >"$work/node.log" 2>&1 & ;;
   esac
-  pids="$pids $!"
+  pids="$pids $!"; pid_of[$1]=$!
   wait_for "$2"
 }
 
@@ -98,13 +98,18 @@ check() { # port case: one request must be answered "success" with 200
 }
 
 results="$work/results.tsv"; paced="$work/paced.tsv"
-record() { # file target case round result-line: appends "target case rps p50 p99 errors round"
-  local rps p50 p99 errors
+hz=$(getconf CLK_TCK)
+cpu_ticks() { cpu_times "$1" | awk '{ print $1 + $2 }'; }
+record() { # file target case round result-line [cpu-ticks]: appends "target case rps p50 p99 errors round cpu-us"
+  local rps p50 p99 errors requests cpu_us=""
   rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$5"); p50=$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$5")
   p99=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$5"); errors=$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$5")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$rps" "$p50" "$p99" "$errors" "$4" >>"$1"
+  requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$5")
+  # The server's own user and kernel time per answered request, in microseconds.
+  if [[ -n "${6:-}" && "$requests" -gt 0 ]]; then cpu_us=$(awk -v t="$6" -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.2f", t * 1e6 / hz / n }'); fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$rps" "$p50" "$p99" "$errors" "$4" "$cpu_us" >>"$1"
 }
-declare -A port_of
+declare -A port_of pid_of
 port=5100
 for target in $targets; do
   port=$((port + 1)); port_of[$target]=$port
@@ -125,9 +130,11 @@ for round in $(seq 1 "$rounds"); do
     for target in $targets; do
       grep -qw -- "$case" <<<"$(cases_of "$target")" || continue
       load "${port_of[$target]}" "$case" "$warmup" >/dev/null
+      ticks0=$(cpu_ticks "${pid_of[$target]}")
       r=$(load "${port_of[$target]}" "$case" "$duration")
-      echo "round $round $target $case $r" >&2
-      record "$results" "$target" "$case" "$round" "$r"
+      ticks=$(( $(cpu_ticks "${pid_of[$target]}") - ticks0 ))
+      echo "round $round $target $case $r cpu_ticks=$ticks" >&2
+      record "$results" "$target" "$case" "$round" "$r" "$ticks"
     done
     for target in $targets; do
       [[ "$target" != node && "$target" != bare-redis ]] && grep -qw -- "$case" <<<"$(cases_of "$target")" || continue
@@ -223,6 +230,25 @@ table=$(awk -F'\t' "$awk_common"'
     }
   }' "$results")
 
+# The server's CPU time per request: medians over the rounds, and bare's cost over ours per round (loads back to back).
+cpu_table=$(awk -F'\t' "$awk_common"'
+  function row(c, t, label,   r, v, x, a, n, i, lo, hi) {
+    if (cpu[t FS c] == "" || cpu["bare" FS c] == "") return
+    v = ""; lo = ""; hi = ""
+    for (r = 1; r <= rounds; r++) {
+      if (!((t FS c FS r) in one) || !(("bare" FS c FS r) in one) || one[t FS c FS r] == 0) continue
+      x = 100 * one["bare" FS c FS r] / one[t FS c FS r]; v = v " " x
+      if (lo == "" || x < lo) lo = x; if (hi == "" || x > hi) hi = x
+    }
+    printf "| %s | %s µs | %s µs | %s | %s |\n", label, median(cpu["bare" FS c]), median(cpu[t FS c]), (v == "" ? "n/a" : sprintf("%.0f%%", median(v))), (lo == "" ? "n/a" : sprintf("%.0f-%.0f%%", lo, hi))
+  }
+  $8 != "" { k = $1 FS $2; cpu[k] = cpu[k] " " $8; one[k FS $7] = $8; if ($7 > rounds) rounds = $7 }
+  END {
+    print "| Row | Bare CPU / request | Ours CPU / request | Bare / ours | Per round |"
+    print "|---|---:|---:|---:|---:|"
+    rows()
+  }' "$results")
+
 # The paced loads: medians over the rounds, and the lowest and highest p99 difference to bare within one round.
 paced_table=$(awk -F'\t' "$awk_common"'
   function spread(c, t,   r, lo, hi, x) {
@@ -251,6 +277,6 @@ header="HTTP load, $(date -u +%Y-%m-%dT%H:%MZ), per server a ${server_warmup}s w
 out="benchmarks/http/results-$(date -u +%Y%m%d-%H%M).md"
 [[ -n "$smoke" ]] && out="$work/smoke.md"
 # Every measurement behind the medians, in the order it was taken.
-rounds_table=$(awk -F'\t' 'BEGIN { print "| Round | Target | Case | req/s | p50 | p99 | Errors |"; print "|---:|---|---|---:|---:|---:|---:|" }
-  { printf "| %s | %s | %s | %s | %s ms | %s ms | %s |\n", $7, $1, $2, $3, $4, $5, $6 }' "$results")
-printf '%s\n\n%s\n\nLatency at a fixed offered rate (each connection waits %s ms between an answer and its next request; medians over the rounds, the spread is the lowest and highest p99 difference to bare within one round):\n\n%s\n\nOurs, all cases including warm-ups:%s (handled: handler runs; skipped: requests the forgetful store kept from the handler; allocated, collections gen0/1/2 and GC pause time over each server run).\n\nEvery measurement, in the order taken:\n\n%s\n' "$header" "$table" "$pace" "$paced_table" "$ours_stats" "$rounds_table" | tee "$out"
+rounds_table=$(awk -F'\t' 'BEGIN { print "| Round | Target | Case | req/s | p50 | p99 | Errors | Server CPU / request |"; print "|---:|---|---|---:|---:|---:|---:|---:|" }
+  { printf "| %s | %s | %s | %s | %s ms | %s ms | %s | %s |\n", $7, $1, $2, $3, $4, $5, $6, ($8 == "" ? "n/a" : $8 " µs") }' "$results")
+printf '%s\n\n%s\n\nServer CPU per request (its user and kernel time over each load, from /proc, divided by the requests answered; the time the hypervisor steals is not charged to it, so it moves less than req/s on this VM). Bare / ours is the median of the rounds\x27 ratios of bare\x27s cost to ours: the share of bare\x27s req/s ours would reach with its core saturated. A server the client cannot saturate spends more per request (fewer requests per wake-up), and Redis\x27s own CPU is not counted:\n\n%s\n\nLatency at a fixed offered rate (each connection waits %s ms between an answer and its next request; medians over the rounds, the spread is the lowest and highest p99 difference to bare within one round):\n\n%s\n\nOurs, all cases including warm-ups:%s (handled: handler runs; skipped: requests the forgetful store kept from the handler; allocated, collections gen0/1/2 and GC pause time over each server run).\n\nEvery measurement, in the order taken:\n\n%s\n' "$header" "$table" "$cpu_table" "$pace" "$paced_table" "$ours_stats" "$rounds_table" | tee "$out"
