@@ -105,6 +105,8 @@ record() { # file target case round result-line [cpu-ticks]: appends "target cas
   rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$5"); p50=$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$5")
   p99=$(sed -E 's/.*p99_ms=([0-9.]+).*/\1/' <<<"$5"); errors=$(sed -E 's/.*errors=([0-9]+).*/\1/' <<<"$5")
   requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$5")
+  # Which errors: the server's non-2xx answers, or wrk's own timeouts and socket errors (a stalled VM gives the latter).
+  if [[ "$errors" -gt 0 ]]; then errors="$errors ($(sed -E 's/.*status=([0-9]+) timeout=([0-9]+) socket=([0-9]+).*/status \1, timeout \2, socket \3/' <<<"$5"))"; fi
   # The server's own user and kernel time per answered request, in microseconds.
   if [[ -n "${6:-}" && "$requests" -gt 0 ]]; then cpu_us=$(awk -v t="$6" -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.2f", t * 1e6 / hz / n }'); fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$rps" "$p50" "$p99" "$errors" "$4" "$cpu_us" >>"$1"
