@@ -21,6 +21,9 @@
 # minutes (measured: the same server 31.9k then 25.4k req/s two hours apart), so a ratio between servers measured
 # minutes apart says more about the VM than the servers; measured back to back, round after round, the drift hits both
 # sides alike.
+# Each saturated load also reads the server's user and kernel CPU time from /proc: its table gives the cost per request
+# and bare's cost over ours per round, the req/s ratio a saturated core would give. It agrees with the req/s ratio
+# within a few points when both servers keep their core busy, and tells a server the client could not saturate.
 # The long warm-up is needed, and it is per server, not per case: with the server on one core and saturated, tiered
 # compilation (with PGO, the default) competes with the requests for that core and takes 30-40 s to move the hot code
 # to tier 1. Measured earlier, a server runs at a quarter to half of its speed; when the warm-up was per case, the
