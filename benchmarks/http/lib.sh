@@ -31,3 +31,7 @@ switches() { # pid -> context switches so far, voluntary and involuntary, over a
 cpu_times() { # pid -> its user and kernel CPU time so far, in clock ticks (getconf CLK_TCK a second), "user system"
   awk '{ print $14, $15 }' /proc/"$1"/stat 2>/dev/null || echo "0 0"
 }
+
+cpu_ticks() { # pid -> its user plus kernel CPU time so far, in clock ticks
+  cpu_times "$1" | awk '{ print $1 + $2 }'
+}

@@ -102,7 +102,6 @@ check() { # port case: one request must be answered "success" with 200
 
 results="$work/results.tsv"; paced="$work/paced.tsv"
 hz=$(getconf CLK_TCK)
-cpu_ticks() { cpu_times "$1" | awk '{ print $1 + $2 }'; }
 record() { # file target case round result-line [cpu-ticks]: appends "target case rps p50 p99 errors round cpu-us"
   local rps p50 p99 errors requests cpu_us=""
   rps=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$5"); p50=$(sed -E 's/.*p50_ms=([0-9.]+).*/\1/' <<<"$5")

@@ -33,7 +33,6 @@ taskset -c "$server_cpu" dotnet "$build/WeChatHandlers.LoadTargets.dll" "$target
 pid=$!
 wait_for 5301
 
-cpu_ticks() { cpu_times "$1" | awk '{ print $1 + $2 }'; }
 work_items() { curl -s http://127.0.0.1:5301/stats | sed 's/.*work_items=\([0-9]*\).*/\1/'; }
 redis=$(pgrep -x redis-server | head -1 || true)
 
