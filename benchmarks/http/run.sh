@@ -162,18 +162,7 @@ awk_common='
     for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
     return a[int((n + 1) / 2)]
   }
-  function rows() {
-    row("xml-plain", "ours", "XML plaintext, default configuration")
-    row("json-plain", "ours", "JSON plaintext, default configuration")
-    row("xml-plain", "ours-redis", "XML plaintext, Redis dedupe")
-    row("json-plain", "ours-redis", "JSON plaintext, Redis dedupe")
-    row("xml-aes", "ours-safe", "XML safe mode (store forgets finished keys)")
-    row("json-aes", "ours-safe", "JSON safe mode (store forgets finished keys)")
-  }'
-
-table=$(awk -F'\t' "$awk_common"'
-  function cell(v) { return (v == "") ? "n/a" : v }
-  # The ratio of t to base in each round (loads back to back), as a space-separated list.
+  # The ratio of t to base in each round (loads back to back, one[target FS case FS round]), as a space-separated list.
   function ratios(c, t, base,   r, v) {
     v = ""
     for (r = 1; r <= rounds; r++) {
@@ -190,27 +179,28 @@ table=$(awk -F'\t' "$awk_common"'
     for (i = 2; i <= n; i++) { if (a[i] + 0 < lo) lo = a[i] + 0; if (a[i] + 0 > hi) hi = a[i] + 0 }
     return sprintf("%.0f-%.0f%%", lo, hi)
   }
+  function rows() {
+    row("xml-plain", "ours", "XML plaintext, default configuration")
+    row("json-plain", "ours", "JSON plaintext, default configuration")
+    row("xml-plain", "ours-redis", "XML plaintext, Redis dedupe")
+    row("json-plain", "ours-redis", "JSON plaintext, Redis dedupe")
+    row("xml-aes", "ours-safe", "XML safe mode (store forgets finished keys)")
+    row("json-aes", "ours-safe", "JSON safe mode (store forgets finished keys)")
+  }'
+
+table=$(awk -F'\t' "$awk_common"'
+  function cell(v) { return (v == "") ? "n/a" : v }
   # The Redis floor: bare Kestrel with the store calls against bare, and ours with Redis against that floor.
   function floor_row(c, label,   f, b, o) {
     if (rps["bare-redis" FS c] == "") return
     f = ratios(c, "bare-redis", "bare"); o = ratios(c, "ours-redis", "bare-redis")
     printf "| %s | %s | %s | %s (%s) | %s | %s (%s) |\n", label, median(rps["bare" FS c]), median(rps["bare-redis" FS c]), pct(median(f)), range(f), median(rps["ours-redis" FS c]), pct(median(o)), range(o)
   }
-  # The lowest and highest ours/bare ratio of one round, over the rounds.
-  function spread(c, t,   r, lo, hi, x) {
-    lo = ""; hi = ""
-    for (r = 1; r <= rounds; r++) {
-      if (!((t FS c FS r) in one) || !(("bare" FS c FS r) in one) || one["bare" FS c FS r] == 0) continue
-      x = 100 * one[t FS c FS r] / one["bare" FS c FS r]
-      if (lo == "" || x < lo) lo = x; if (hi == "" || x > hi) hi = x
-    }
-    return (lo == "") ? "n/a" : sprintf("%.0f-%.0f%%", lo, hi)
-  }
-  function row(c, t, label,   b, o, nd, on, rr) {
+  function row(c, t, label,   b, o, nd, on, v, rr) {
     if (rps[t FS c] == "") return
-    b = median(rps["bare" FS c]); o = median(rps[t FS c]); nd = median(rps["node" FS c]); rr = median(ratios(c, t, "bare"))
+    b = median(rps["bare" FS c]); o = median(rps[t FS c]); nd = median(rps["node" FS c]); v = ratios(c, t, "bare"); rr = median(v)
     on = (nd + 0 > 0) ? sprintf("%.1fx", o / nd) : "n/a"
-    printf "| %s | %s | %s | %s | %s | %s | %s | %s ms | %s ms | %s | %s/%s/%s |\n", label, cell(b), o, (rr == "" ? "n/a" : sprintf("%.0f%%", rr)), spread(c, t), cell(nd), on, cell(median(p99["bare" FS c])), median(p99[t FS c]), (nd == "" ? "n/a" : median(p99["node" FS c]) " ms"), cell(err["bare" FS c]), err[t FS c], cell(err["node" FS c])
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s ms | %s ms | %s | %s/%s/%s |\n", label, cell(b), o, pct(rr), range(v), cell(nd), on, cell(median(p99["bare" FS c])), median(p99[t FS c]), (nd == "" ? "n/a" : median(p99["node" FS c]) " ms"), cell(err["bare" FS c]), err[t FS c], cell(err["node" FS c])
   }
   { k = $1 FS $2; rps[k] = rps[k] " " $3; p99[k] = p99[k] " " $5; err[k] += $6; one[k FS $7] = $3; if ($7 > rounds) rounds = $7 }
   END {
@@ -236,15 +226,11 @@ table=$(awk -F'\t' "$awk_common"'
 
 # The server's CPU time per request: medians over the rounds, and bare's cost over ours per round (loads back to back).
 cpu_table=$(awk -F'\t' "$awk_common"'
-  function row(c, t, label,   r, v, x, lo, hi) {
+  # Bare over ours: a cost, so the cheaper server is the larger share.
+  function row(c, t, label,   v) {
     if (cpu[t FS c] == "" || cpu["bare" FS c] == "") return
-    v = ""; lo = ""; hi = ""
-    for (r = 1; r <= rounds; r++) {
-      if (!((t FS c FS r) in one) || !(("bare" FS c FS r) in one) || one[t FS c FS r] == 0) continue
-      x = 100 * one["bare" FS c FS r] / one[t FS c FS r]; v = v " " x
-      if (lo == "" || x < lo) lo = x; if (hi == "" || x > hi) hi = x
-    }
-    printf "| %s | %s µs | %s µs | %s | %s |\n", label, median(cpu["bare" FS c]), median(cpu[t FS c]), (v == "" ? "n/a" : sprintf("%.0f%%", median(v))), (lo == "" ? "n/a" : sprintf("%.0f-%.0f%%", lo, hi))
+    v = ratios(c, "bare", t)
+    printf "| %s | %s µs | %s µs | %s | %s |\n", label, median(cpu["bare" FS c]), median(cpu[t FS c]), pct(median(v)), range(v)
   }
   $8 != "" { k = $1 FS $2; cpu[k] = cpu[k] " " $8; one[k FS $7] = $8; if ($7 > rounds) rounds = $7 }
   END {
