@@ -3,7 +3,9 @@ using System.Security.Cryptography;
 namespace WeChatHandlers.Security;
 
 /// <summary>
-/// AES-256-CBC with WeChat's fixed IV, without allocating per call and safe for concurrent use.
+/// AES-256-CBC with WeChat's fixed IV on the platform's cipher, without allocating per call and safe for concurrent
+/// use. It encrypts replies, and decrypts pushes where the processor has no AES instructions (where it has them,
+/// <see cref="AesNiCbcDecryptor"/> decrypts).
 /// </summary>
 /// <remarks>
 /// The one-shot <see cref="SymmetricAlgorithm.DecryptCbc(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte}, PaddingMode)"/>
