@@ -23,11 +23,15 @@ internal sealed class AesNiCbcDecryptor : IDisposable
     private const int Rounds = 14;
     private const int BlockSize = 16;
 
-    // The decryption round keys of the equivalent inverse cipher, in the order they are applied.
+    // The decryption round keys of the equivalent inverse cipher, in the order they are applied. The last is the
+    // key's first 16 bytes, which are also WeChat's IV: no second copy of them is kept.
     private readonly Vector128<byte>[] _keys = new Vector128<byte>[Rounds + 1];
-    private readonly Vector128<byte> _iv;
     private volatile bool _disposed;
 
+    // Key material must not outlive the call on the stack. Unoptimised (tier-0) code gives every temporary its own
+    // stack slot, never cleared: the constructor, the schedule and the decryption are compiled fully optimised from
+    // the first call, where round keys stay in registers (the JIT's listing of DecryptInPlace spills only ciphertext).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private AesNiCbcDecryptor(ReadOnlySpan<byte> key)
     {
         Span<Vector128<byte>> schedule = stackalloc Vector128<byte>[Rounds + 1];
@@ -46,9 +50,6 @@ internal sealed class AesNiCbcDecryptor : IDisposable
         {
             schedule.Clear();
         }
-
-        // WeChat's IV is the key's first 16 bytes.
-        _iv = Vector128.Create(key[..BlockSize]);
     }
 
     /// <summary>Whether this processor has the instructions (the tests also check the platform fallback's answers).</summary>
@@ -66,8 +67,10 @@ internal sealed class AesNiCbcDecryptor : IDisposable
     }
 
     /// <summary>Decrypts the first <paramref name="length"/> bytes of <paramref name="buffer"/> in place (a whole number of blocks; no padding removed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void DecryptInPlace(byte[] buffer, int length)
     {
+        ArgumentNullException.ThrowIfNull(buffer);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if ((uint)length > (uint)buffer.Length || length % BlockSize != 0)
         {
@@ -83,7 +86,8 @@ internal sealed class AesNiCbcDecryptor : IDisposable
         var keys = _keys;
         _ = keys[Rounds]; // one bounds check for every key read below
         ref byte start = ref MemoryMarshal.GetArrayDataReference(buffer);
-        var previous = _iv;
+        // WeChat's IV is the key's first 16 bytes: the last round key.
+        var previous = keys[Rounds];
         int at = 0;
         for (; at + 8 * BlockSize <= length; at += 8 * BlockSize)
         {
@@ -145,7 +149,11 @@ internal sealed class AesNiCbcDecryptor : IDisposable
         }
     }
 
-    /// <summary>Wipes the round keys. A call after this throws <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>
+    /// Wipes the round keys. A call after this throws <see cref="ObjectDisposedException"/>; one already past that check
+    /// on another thread may read keys being wiped and return garbage, which the caller's padding and AppId checks refuse
+    /// (as for any <see cref="IDisposable"/>, disposing while in use is the caller's error).
+    /// </summary>
     public void Dispose()
     {
         _disposed = true;
@@ -153,6 +161,7 @@ internal sealed class AesNiCbcDecryptor : IDisposable
     }
 
     /// <summary>The AES-256 key schedule (FIPS 197, 5.2): fifteen round keys, two from the key, then one pair per step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Expand(ReadOnlySpan<byte> key, Span<Vector128<byte>> schedule)
     {
         var even = Vector128.Create(key[..BlockSize]);
@@ -178,11 +187,14 @@ internal sealed class AesNiCbcDecryptor : IDisposable
         schedule[14] = Mix(even, Fourth(X86Aes.KeygenAssist(odd, 0x40)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Fourth(Vector128<byte> words) => Sse2.Shuffle(words.AsInt32(), 0xFF).AsByte();
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Third(Vector128<byte> words) => Sse2.Shuffle(words.AsInt32(), 0xAA).AsByte();
 
     // Each word of the next key is the running XOR of the previous key's words up to it, XORed with the assist word.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Mix(Vector128<byte> previous, Vector128<byte> assist)
     {
         previous ^= Sse2.ShiftLeftLogical128BitLane(previous, 4);

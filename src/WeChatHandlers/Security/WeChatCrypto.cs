@@ -505,7 +505,10 @@ public sealed class WeChatCrypto : IDisposable
         return at + text.Length;
     }
 
-    /// <summary>Releases the pooled AES transforms and wipes the keys and token held by this instance.</summary>
+    /// <summary>
+    /// Releases the pooled AES transforms and wipes the keys and token held by this instance. Dispose only once no call
+    /// is in flight: a call that started before may fail, or be refused, while the keys are wiped.
+    /// </summary>
     public void Dispose()
     {
         _disposed = true;
