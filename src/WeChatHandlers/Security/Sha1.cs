@@ -92,52 +92,96 @@ internal struct Sha1
         BinaryPrimitives.WriteUInt32BigEndian(digest[16..], _h4);
     }
 
+    /// <summary>
+    /// One block. The message schedule is kept as a rolling window of sixteen words (word i replaces word i - 16), and
+    /// the rounds are written five at a time with the variables' roles rotated, so no round moves a register.
+    /// </summary>
     [SkipLocalsInit]
     private void Compress(ReadOnlySpan<byte> block)
     {
-        Span<uint> w = stackalloc uint[80];
+        Unsafe.SkipInit(out Window w);
         for (int i = 0; i < 16; i++)
         {
             w[i] = BinaryPrimitives.ReadUInt32BigEndian(block[(i * 4)..]);
         }
 
-        for (int i = 16; i < 80; i++)
-        {
-            w[i] = BitOperations.RotateLeft(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-        }
-
         uint a = _h0, b = _h1, c = _h2, d = _h3, e = _h4;
-        for (int i = 0; i < 20; i++)
+        for (int i = 0; i < 20; i += 5)
         {
-            uint t = BitOperations.RotateLeft(a, 5) + ((b & c) | (~b & d)) + e + 0x5A827999 + w[i];
-            e = d; d = c; c = BitOperations.RotateLeft(b, 30); b = a; a = t;
+            e += RotateLeft(a, 5) + Choose(b, c, d) + 0x5A827999 + w.At(i); b = RotateLeft(b, 30);
+            d += RotateLeft(e, 5) + Choose(a, b, c) + 0x5A827999 + w.At(i + 1); a = RotateLeft(a, 30);
+            c += RotateLeft(d, 5) + Choose(e, a, b) + 0x5A827999 + w.At(i + 2); e = RotateLeft(e, 30);
+            b += RotateLeft(c, 5) + Choose(d, e, a) + 0x5A827999 + w.At(i + 3); d = RotateLeft(d, 30);
+            a += RotateLeft(b, 5) + Choose(c, d, e) + 0x5A827999 + w.At(i + 4); c = RotateLeft(c, 30);
         }
 
-        for (int i = 20; i < 40; i++)
+        for (int i = 20; i < 40; i += 5)
         {
-            uint t = BitOperations.RotateLeft(a, 5) + (b ^ c ^ d) + e + 0x6ED9EBA1 + w[i];
-            e = d; d = c; c = BitOperations.RotateLeft(b, 30); b = a; a = t;
+            e += RotateLeft(a, 5) + (b ^ c ^ d) + 0x6ED9EBA1 + w.At(i); b = RotateLeft(b, 30);
+            d += RotateLeft(e, 5) + (a ^ b ^ c) + 0x6ED9EBA1 + w.At(i + 1); a = RotateLeft(a, 30);
+            c += RotateLeft(d, 5) + (e ^ a ^ b) + 0x6ED9EBA1 + w.At(i + 2); e = RotateLeft(e, 30);
+            b += RotateLeft(c, 5) + (d ^ e ^ a) + 0x6ED9EBA1 + w.At(i + 3); d = RotateLeft(d, 30);
+            a += RotateLeft(b, 5) + (c ^ d ^ e) + 0x6ED9EBA1 + w.At(i + 4); c = RotateLeft(c, 30);
         }
 
-        for (int i = 40; i < 60; i++)
+        for (int i = 40; i < 60; i += 5)
         {
-            uint t = BitOperations.RotateLeft(a, 5) + ((b & c) | (b & d) | (c & d)) + e + 0x8F1BBCDC + w[i];
-            e = d; d = c; c = BitOperations.RotateLeft(b, 30); b = a; a = t;
+            e += RotateLeft(a, 5) + Majority(b, c, d) + 0x8F1BBCDC + w.At(i); b = RotateLeft(b, 30);
+            d += RotateLeft(e, 5) + Majority(a, b, c) + 0x8F1BBCDC + w.At(i + 1); a = RotateLeft(a, 30);
+            c += RotateLeft(d, 5) + Majority(e, a, b) + 0x8F1BBCDC + w.At(i + 2); e = RotateLeft(e, 30);
+            b += RotateLeft(c, 5) + Majority(d, e, a) + 0x8F1BBCDC + w.At(i + 3); d = RotateLeft(d, 30);
+            a += RotateLeft(b, 5) + Majority(c, d, e) + 0x8F1BBCDC + w.At(i + 4); c = RotateLeft(c, 30);
         }
 
-        for (int i = 60; i < 80; i++)
+        for (int i = 60; i < 80; i += 5)
         {
-            uint t = BitOperations.RotateLeft(a, 5) + (b ^ c ^ d) + e + 0xCA62C1D6 + w[i];
-            e = d; d = c; c = BitOperations.RotateLeft(b, 30); b = a; a = t;
+            e += RotateLeft(a, 5) + (b ^ c ^ d) + 0xCA62C1D6 + w.At(i); b = RotateLeft(b, 30);
+            d += RotateLeft(e, 5) + (a ^ b ^ c) + 0xCA62C1D6 + w.At(i + 1); a = RotateLeft(a, 30);
+            c += RotateLeft(d, 5) + (e ^ a ^ b) + 0xCA62C1D6 + w.At(i + 2); e = RotateLeft(e, 30);
+            b += RotateLeft(c, 5) + (d ^ e ^ a) + 0xCA62C1D6 + w.At(i + 3); d = RotateLeft(d, 30);
+            a += RotateLeft(b, 5) + (c ^ d ^ e) + 0xCA62C1D6 + w.At(i + 4); c = RotateLeft(c, 30);
         }
 
         // The schedule is derived from the input: clear it too.
-        w.Clear();
+        ((Span<uint>)w).Clear();
         _h0 += a;
         _h1 += b;
         _h2 += c;
         _h3 += d;
         _h4 += e;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint RotateLeft(uint value, int offset) => BitOperations.RotateLeft(value, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Choose(uint x, uint y, uint z) => z ^ (x & (y ^ z));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Majority(uint x, uint y, uint z) => (x & y) | (z & (x | y));
+
+    /// <summary>The last sixteen words of the message schedule.</summary>
+    [InlineArray(16)]
+    private struct Window
+    {
+        private uint _element;
+
+        /// <summary>Word <paramref name="i"/> of the schedule (0-79), computed in place from i = 16 on.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public uint At(int i)
+        {
+            ref uint w0 = ref _element;
+            if (i < 16)
+            {
+                return Unsafe.Add(ref w0, i);
+            }
+
+            uint next = BitOperations.RotateLeft(
+                Unsafe.Add(ref w0, (i - 3) & 15) ^ Unsafe.Add(ref w0, (i - 8) & 15) ^ Unsafe.Add(ref w0, (i - 14) & 15) ^ Unsafe.Add(ref w0, i & 15),
+                1);
+            Unsafe.Add(ref w0, i & 15) = next;
+            return next;
+        }
     }
 
     [InlineArray(BlockSize)]
