@@ -85,7 +85,8 @@ cases_of() { # target -> the cases it serves
 
 targets="bare ours ours-safe"
 if command -v redis-server >/dev/null; then
-  taskset -c "$client_cpu" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
+  # Redis's latency monitor records every event of its own (expiring keys, freeing memory) that took 1 ms or more.
+  taskset -c "$client_cpu" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --latency-monitor-threshold 1 >"$work/redis.log" 2>&1 &
   redis_pid=$!
   targets="$targets ours-redis bare-redis"
 else
@@ -100,7 +101,8 @@ check() { # port case: one request must be answered "success" with 200
   [[ "$answer" == "success 200" ]] || { echo "target on $1 answered '$answer' to $2" >&2; return 1; }
 }
 
-results="$work/results.tsv"; paced="$work/paced.tsv"
+results="$work/results.tsv"; paced="$work/paced.tsv"; redis_events="$work/redis-events.tsv"
+redis_cli() { redis-cli -p "$redis_port" "$@"; }
 hz=$(getconf CLK_TCK)
 record() { # file target case round result-line [cpu-ticks]: appends "target case rps p50 p99 errors round cpu-us"
   local rps p50 p99 errors requests cpu_us=""
@@ -142,9 +144,15 @@ for round in $(seq 1 "$rounds"); do
     done
     for target in $targets; do
       [[ "$target" != node && "$target" != bare-redis ]] && grep -qw -- "$case" <<<"$(cases_of "$target")" || continue
+      [[ "$target" == ours-redis ]] && redis_cli LATENCY RESET >/dev/null
       r=$(WRK_PACE_MS=$pace load "${port_of[$target]}" "$case" "$duration")
       echo "round $round $target $case paced $r" >&2
       record "$paced" "$target" "$case" "$round" "$r"
+      # What Redis itself spent on events of its own during the paced load: "event worst-ms" pairs, and keys expired.
+      if [[ "$target" == ours-redis ]]; then
+        events=$(redis_cli --raw LATENCY LATEST | paste - - - - | awk 'NF >= 4 { printf "%s %s ms; ", $1, $4 }')
+        printf '%s\t%s\t%s\t%s\n' "$round" "$case" "${events:-none; }" "$(redis_cli INFO stats | tr -d '\r' | awk -F: '$1 == "expired_keys" { print $2 }')" >>"$redis_events"
+      fi
     done
   done
 done
@@ -262,6 +270,14 @@ paced_table=$(awk -F'\t' "$awk_common"'
     rows()
   }' "$paced")
 
+# Redis's own latency events during each paced ours-redis load, next to that load's p99 (none when Redis is absent).
+redis_table="(no Redis row)"
+if [[ -s "$redis_events" ]]; then
+  redis_table=$(awk -F'\t' 'NR == FNR { if ($1 == "ours-redis") p99[$7 FS $2] = $5; next }
+    FNR == 1 { print "| Round | Case | p99 ours-redis | Redis events of 1 ms or more (event, worst) | Keys expired since Redis started |"; print "|---:|---|---:|---|---:|" }
+    { printf "| %s | %s | %s ms | %s | %s |\n", $1, $2, p99[$1 FS $2], $3, $4 }' "$paced" "$redis_events")
+fi
+
 wrk_version=$( (wrk -v 2>&1 || true) | head -n1 | cut -d' ' -f1-2)
 header="HTTP load, $(date -u +%Y-%m-%dT%H:%MZ), per server a ${server_warmup}s warm-up, then rounds: ${rounds}, ${duration}s per case after ${warmup}s, wrk -t1 -c${connections} on CPU ${client_cpu}, server on CPU ${server_cpu}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), node $(node --version), ${wrk_version}"
 out="benchmarks/http/results-$(date -u +%Y%m%d-%H%M).md"
@@ -269,4 +285,4 @@ out="benchmarks/http/results-$(date -u +%Y%m%d-%H%M).md"
 # Every measurement behind the medians, in the order it was taken.
 rounds_table=$(awk -F'\t' 'BEGIN { print "| Round | Target | Case | req/s | p50 | p99 | Errors | Server CPU / request |"; print "|---:|---|---|---:|---:|---:|---:|---:|" }
   { printf "| %s | %s | %s | %s | %s ms | %s ms | %s | %s |\n", $7, $1, $2, $3, $4, $5, $6, ($8 == "" ? "n/a" : $8 " µs") }' "$results")
-printf '%s\n\n%s\n\nServer CPU per request (its user and kernel time over each load, from /proc, divided by the requests answered; the time the hypervisor steals is not charged to it, but a VM that slows the work itself moves it as much as req/s). Bare / ours is the median of the rounds\x27 ratios of bare\x27s cost to ours: the share of bare\x27s req/s ours would reach with its core saturated. A server the client cannot saturate spends more per request (fewer requests per wake-up), and Redis\x27s own CPU is not counted:\n\n%s\n\nLatency at a fixed offered rate (each connection waits %s ms between an answer and its next request; medians over the rounds, the spread is the lowest and highest p99 difference to bare within one round):\n\n%s\n\nOurs, all cases including warm-ups:%s (handled: handler runs; skipped: requests the forgetful store kept from the handler; allocated, collections gen0/1/2 and GC pause time over each server run).\n\nEvery measurement, in the order taken:\n\n%s\n' "$header" "$table" "$cpu_table" "$pace" "$paced_table" "$ours_stats" "$rounds_table" | tee "$out"
+printf '%s\n\n%s\n\nServer CPU per request (its user and kernel time over each load, from /proc, divided by the requests answered; the time the hypervisor steals is not charged to it, but a VM that slows the work itself moves it as much as req/s). Bare / ours is the median of the rounds\x27 ratios of bare\x27s cost to ours: the share of bare\x27s req/s ours would reach with its core saturated. A server the client cannot saturate spends more per request (fewer requests per wake-up), and Redis\x27s own CPU is not counted:\n\n%s\n\nLatency at a fixed offered rate (each connection waits %s ms between an answer and its next request; medians over the rounds, the spread is the lowest and highest p99 difference to bare within one round):\n\n%s\n\nRedis during each paced Redis load (its latency monitor, threshold 1 ms, reset before the load; expire-cycle is Redis removing keys whose time ran out, done marks included):\n\n%s\n\nOurs, all cases including warm-ups:%s (handled: handler runs; skipped: requests the forgetful store kept from the handler; allocated, collections gen0/1/2 and GC pause time over each server run).\n\nEvery measurement, in the order taken:\n\n%s\n' "$header" "$table" "$cpu_table" "$pace" "$paced_table" "$redis_table" "$ours_stats" "$rounds_table" | tee "$out"
