@@ -84,13 +84,13 @@ cases_of() { # target -> the cases it serves
 }
 
 targets="bare ours ours-safe"
-if command -v redis-server >/dev/null; then
+if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
   # Redis's latency monitor records every event of its own (expiring keys, freeing memory) that took 1 ms or more.
   taskset -c "$client_cpu" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --latency-monitor-threshold 1 >"$work/redis.log" 2>&1 &
   redis_pid=$!
   targets="$targets ours-redis bare-redis"
 else
-  echo "redis-server is missing: no Redis row (apt-get install redis-server)" >&2
+  echo "redis-server or redis-cli is missing: no Redis row (apt-get install redis-server)" >&2
 fi
 targets="$targets node"
 
