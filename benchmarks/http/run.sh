@@ -10,7 +10,8 @@
 #   safe mode XML/JSON   "ours-safe": pre-encrypted requests must repeat, so this row's store forgets finished keys
 #                        (ForgetfulDedupeStore); the rest is the default configuration
 #   benchmarks/http/run.sh            per server a 60 s warm-up shared among its cases, then 3 rounds of 10 s per case
-#                                     (after 2 s); ROUNDS=N for another count
+#                                     (after 2 s); ROUNDS=N for another count, REDIS_HZ=N for Redis at hz N (its
+#                                     default is 10; see redis-expiry.sh)
 #   benchmarks/http/run.sh --quick    per server a 30 s warm-up, then 1 round of 3 s per case (after 1 s)
 #   benchmarks/http/run.sh --smoke    1 s per case, no warm-up: checks that every target answers; numbers mean nothing
 #                                     and no results file is written
@@ -86,7 +87,9 @@ cases_of() { # target -> the cases it serves
 targets="bare ours ours-safe"
 if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
   # Redis's latency monitor records every event of its own (expiring keys, freeing memory) that took 1 ms or more.
-  taskset -c "$client_cpu" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --latency-monitor-threshold 1 >"$work/redis.log" 2>&1 &
+  # REDIS_HZ=N runs it at hz N (Redis's default is 10; an expire cycle may take a quarter of 1/hz seconds).
+  taskset -c "$client_cpu" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --latency-monitor-threshold 1 \
+    ${REDIS_HZ:+--hz "$REDIS_HZ"} >"$work/redis.log" 2>&1 &
   redis_pid=$!
   targets="$targets ours-redis bare-redis"
 else
@@ -279,7 +282,7 @@ if [[ -s "$redis_events" ]]; then
 fi
 
 wrk_version=$( (wrk -v 2>&1 || true) | head -n1 | cut -d' ' -f1-2)
-header="HTTP load, $(date -u +%Y-%m-%dT%H:%MZ), per server a ${server_warmup}s warm-up, then rounds: ${rounds}, ${duration}s per case after ${warmup}s, wrk -t1 -c${connections} on CPU ${client_cpu}, server on CPU ${server_cpu}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), node $(node --version), ${wrk_version}"
+header="HTTP load, $(date -u +%Y-%m-%dT%H:%MZ), per server a ${server_warmup}s warm-up, then rounds: ${rounds}, ${duration}s per case after ${warmup}s, wrk -t1 -c${connections} on CPU ${client_cpu}, server on CPU ${server_cpu}, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), node $(node --version), ${wrk_version}${REDIS_HZ:+, Redis at hz $REDIS_HZ}"
 out="benchmarks/http/results-$(date -u +%Y%m%d-%H%M).md"
 [[ -n "$smoke" ]] && out="$work/smoke.md"
 # Every measurement behind the medians, in the order it was taken.
