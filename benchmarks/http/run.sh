@@ -25,9 +25,10 @@
 # Each saturated load also reads the server's user and kernel CPU time from /proc: its table gives the cost per request
 # and bare's cost over ours per round, the req/s ratio a saturated core would give. It agrees with the req/s ratio
 # within a few points when both servers keep their core busy, and tells a server the client could not saturate.
-# The long warm-up is needed, and it is per server, not per case: with the server on one core and saturated, tiered
-# compilation (with PGO, the default) competes with the requests for that core and takes 30-40 s to move the hot code
-# to tier 1. Measured earlier, a server runs at a quarter to half of its speed; when the warm-up was per case, the
+# The long warm-up is needed, and it is per server, not per case: a server pinned to one core sees one processor, so
+# the runtime multiplies its tier-up delay (TC_CallCountingDelayMs, 100 ms) by ten and restarts it while new methods
+# keep compiling; saturated, the hot code reaches tier 1 only after 15-20 s (3 s on two cores, or with the delay set
+# to 0). Until then a server runs at a quarter to half of its speed; when the warm-up was per case, the
 # servers with two cases (ours) got half the warm-up of the one with four (bare), and their first case (XML) was
 # measured still compiling, which looked like an XML cost and was not.
 # Latency at a fixed offered rate: each round also loads every target but node once more, with each connection
